@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "adl",
+    products: [
+        .executable(name: "adl", targets: ["adl"]),
+        .library(name: "ADL", targets: ["ADL"]),
+        .library(name: "ADLTools", targets: ["ADLTools"]),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+
+        // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
+        .target(
+            name: "ADL",
+            dependencies: ["COpenBLAS"]
+        ),
+
+        // MARK: - The command-line driver (a library, so it is testable)
+        .target(name: "ADLTools", dependencies: ["ADL"]),
+
+        // MARK: - The executable: parses nothing itself, calls ADLTools
+        .executableTarget(name: "adl", dependencies: ["ADLTools"]),
+
+        // MARK: - Tests
+        .testTarget(name: "ADLTests", dependencies: ["ADL", "ADLTools", "adl"]),
+    ]
+)

@@ -1,0 +1,155 @@
+// Products through OpenBLAS: `matmul` (the `@` operator, NumPy's gufunc
+// semantics with 1-d promotion and broadcast batch dimensions) and `dot`.
+// Matrix-matrix products call cblas_dgemm, matrix-vector cblas_dgemv and
+// vector-vector cblas_ddot; sizes beyond the BLAS integer range fall back to
+// plain loops.
+
+import COpenBLAS
+
+extension NDArray {
+    private static let matmulSignature = "(n?,k),(k,m?)->(n?,m?)"
+
+    /// NumPy's `matmul` for operands of one or more dimensions.
+    public static func matmul(_ a: NDArray, _ b: NDArray) throws -> NDArray {
+        for (i, x) in [a, b].enumerated() where x.ndim == 0 {
+            throw ADLError.value(
+                "matmul: Input operand \(i) does not have enough dimensions (has 0, gufunc core with signature \(matmulSignature) requires 1)")
+        }
+        let aVector = a.ndim == 1
+        let bVector = b.ndim == 1
+        let n = aVector ? 1 : a.shape[a.ndim - 2]
+        let k = a.shape[a.ndim - 1]
+        let kb = bVector ? b.shape[0] : b.shape[b.ndim - 2]
+        let m = bVector ? 1 : b.shape[b.ndim - 1]
+        if k != kb {
+            throw ADLError.shape(
+                "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature \(matmulSignature) (size \(kb) is different from \(k))")
+        }
+        let batchA = aVector ? [] : Array(a.shape.dropLast(2))
+        let batchB = bVector ? [] : Array(b.shape.dropLast(2))
+        let batch = try broadcastShapes(batchA, batchB)
+        var outShape = batch
+        if !aVector { outShape.append(n) }
+        if !bVector { outShape.append(m) }
+        let result = try NDArray(uninitializedShape: outShape)
+        if result.count == 0 { return result }
+        let batchCount = batch.reduce(1, *)
+        // Offsets of each batch's matrix inside a and b (broadcast batch axes repeat).
+        let offsetsA = batchOffsets(batch: batch, own: batchA, matrixSize: n * k)
+        let offsetsB = batchOffsets(batch: batch, own: batchB, matrixSize: k * m)
+        for j in 0..<batchCount {
+            matrixProduct(a.data + offsetsA[j], b.data + offsetsB[j],
+                          result.data + j * n * m, n: n, k: k, m: m, ldc: m)
+        }
+        return result
+    }
+
+    /// For each index of the broadcast `batch` shape (C order), the element
+    /// offset of the corresponding matrix in an operand with batch shape `own`.
+    private static func batchOffsets(batch: [Int], own: [Int], matrixSize: Int) -> [Int] {
+        let total = batch.reduce(1, *)
+        if own.reduce(1, *) == total {
+            return (0..<total).map { $0 * matrixSize }
+        }
+        let ownStrides = contiguousStrides(own)
+        let offset = batch.count - own.count
+        var strides = [Int](repeating: 0, count: batch.count)
+        for axis in 0..<own.count where own[axis] != 1 {
+            strides[axis + offset] = ownStrides[axis] * matrixSize
+        }
+        var result = [Int]()
+        result.reserveCapacity(total)
+        var index = [Int](repeating: 0, count: batch.count)
+        var current = 0
+        for _ in 0..<total {
+            result.append(current)
+            var axis = batch.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                current += strides[axis]
+                if index[axis] < batch[axis] { break }
+                current -= strides[axis] * batch[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return result
+    }
+
+    /// C[n×m] (row stride ldc) = A[n×k] · B[k×m], all row-major and contiguous.
+    static func matrixProduct(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                              _ c: UnsafeMutablePointer<Double>, n: Int, k: Int, m: Int, ldc: Int) {
+        if n == 0 || m == 0 { return }
+        if k == 0 {
+            for i in 0..<n { (c + i * ldc).update(repeating: 0, count: m) }
+            return
+        }
+        let limit = Int(Int32.max)
+        guard n <= limit, k <= limit, m <= limit, ldc <= limit else {
+            naiveProduct(a, b, c, n: n, k: k, m: m, ldc: ldc)
+            return
+        }
+        if n == 1 && m == 1 {
+            c[0] = cblas_ddot(blasint(k), a, 1, b, 1)
+        } else if m == 1 {
+            // c (n) = A (n×k) · b (k); the output column has stride ldc.
+            cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(n), blasint(k), 1.0, a, blasint(k),
+                        b, 1, 0.0, c, blasint(ldc))
+        } else if n == 1 {
+            // c (m) = Bᵀ (m×k) · a (k).
+            cblas_dgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(m), 1.0, b, blasint(m),
+                        a, 1, 0.0, c, 1)
+        } else {
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(m), blasint(k),
+                        1.0, a, blasint(k), b, blasint(m), 0.0, c, blasint(ldc))
+        }
+    }
+
+    private static func naiveProduct(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                     _ c: UnsafeMutablePointer<Double>, n: Int, k: Int, m: Int, ldc: Int) {
+        for i in 0..<n {
+            let row = c + i * ldc
+            row.update(repeating: 0, count: m)
+            for p in 0..<k {
+                let s = a[i * k + p]
+                let brow = b + p * m
+                for j in 0..<m { row[j] += s * brow[j] }
+            }
+        }
+    }
+
+    /// NumPy's `dot`: scalars multiply, 1-d·1-d is the inner product, 2-d·2-d
+    /// the matrix product, and n-d·m-d sums over the last axis of `a` and the
+    /// second-to-last of `b`.
+    public static func dot(_ a: NDArray, _ b: NDArray) throws -> NDArray {
+        if a.ndim == 0 || b.ndim == 0 {
+            return try binary(.mul, a, b)
+        }
+        let k = a.shape[a.ndim - 1]
+        let kAxisB = b.ndim == 1 ? 0 : b.ndim - 2
+        let kb = b.shape[kAxisB]
+        if k != kb {
+            let sa = a.shape.map(String.init).joined(separator: ",")
+            let sb = b.shape.map(String.init).joined(separator: ",")
+            throw ADLError.shape(
+                "shapes (\(sa)\(a.ndim == 1 ? "," : "")) and (\(sb)\(b.ndim == 1 ? "," : "")) not aligned: \(k) (dim \(a.ndim - 1)) != \(kb) (dim \(kAxisB))")
+        }
+        if b.ndim <= 2 {
+            return try matmul(a.ndim <= 2 ? a : a.reshaped([-1, k]), b)
+                .reshaped(Array(a.shape.dropLast()) + Array(b.shape.dropFirst()))
+        }
+        // b is (J..., k, m): result[i..., j..., l] = Σ_p a[i..., p] b[j..., p, l].
+        let rows = a.count / Swift.max(k, 1)
+        let m = b.shape[b.ndim - 1]
+        let batchShape = Array(b.shape.dropLast(2))
+        let batches = batchShape.reduce(1, *)
+        let outShape = Array(a.shape.dropLast()) + batchShape + [m]
+        let result = try NDArray(uninitializedShape: outShape)
+        if result.count == 0 { return result }
+        for j in 0..<batches {
+            matrixProduct(a.data, b.data + j * k * m, result.data + j * m,
+                          n: rows, k: k, m: m, ldc: batches * m)
+        }
+        return result
+    }
+}

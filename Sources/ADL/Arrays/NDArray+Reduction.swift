@@ -1,0 +1,319 @@
+// Reductions (sum mean prod max min any all) and argmax/argmin.
+//
+// The order of additions follows NumPy's, so that sums agree bit for bit:
+// when the reduced axes include the last one, each contiguous run of reduced
+// elements is summed with NumPy's pairwise algorithm (blocks of 8 partial
+// sums, recursive halves above 128 elements) and added to the accumulator;
+// otherwise rows are accumulated elementwise in C order.
+
+extension NDArray {
+    /// A reduction over some axes.
+    public enum Reduction: Sendable {
+        case sum, mean, prod, max, min, any, all
+
+        /// NumPy's ufunc name, used in error messages.
+        var ufuncName: String {
+            switch self {
+            case .sum, .mean: return "add"
+            case .prod: return "multiply"
+            case .max: return "maximum"
+            case .min: return "minimum"
+            case .any: return "logical_or"
+            case .all: return "logical_and"
+            }
+        }
+    }
+
+    /// Normalises a list of axes (negative from the end), rejecting
+    /// out-of-range and repeated axes with NumPy's messages.
+    static func normaliseAxes(_ axes: [Int], ndim: Int) throws -> [Int] {
+        var seen = [Bool](repeating: false, count: ndim)
+        var result: [Int] = []
+        for axis in axes {
+            let a = try normaliseAxis(axis, ndim: ndim)
+            if seen[a] { throw ADLError.value("duplicate value in 'axis'") }
+            seen[a] = true
+            result.append(a)
+        }
+        return result.sorted()
+    }
+
+    /// Reduces over `axes` (nil = all). Sum of a bool array counts the trues;
+    /// `any`/`all` give bool arrays; max/min of an empty selection is an error;
+    /// mean of nothing is nan. max/min propagate nan.
+    public func reduce(_ r: Reduction, axes: [Int]?, keepdims: Bool) throws -> NDArray {
+        let reduced: [Int]
+        if let axes = axes {
+            reduced = try NDArray.normaliseAxes(axes, ndim: ndim)
+        } else {
+            reduced = Array(0..<ndim)
+        }
+        var isReduced = [Bool](repeating: false, count: ndim)
+        for a in reduced { isReduced[a] = true }
+        var outShape: [Int] = []
+        var reducedCount = 1
+        for axis in 0..<ndim {
+            if isReduced[axis] {
+                reducedCount *= shape[axis]
+                if keepdims { outShape.append(1) }
+            } else {
+                outShape.append(shape[axis])
+            }
+        }
+        let outCount = outShape.reduce(1, *)
+        if reducedCount == 0 && outCount > 0 && (r == .max || r == .min) {
+            throw ADLError.value(
+                "zero-size array to reduction operation \(r.ufuncName) which has no identity")
+        }
+        let resultIsBool = (r == .any || r == .all)
+        let out = NDArray(validShape: outShape, count: outCount, isBool: resultIsBool)
+        if outCount == 0 { return out }
+
+        // Initial values.
+        let initial: Double
+        switch r {
+        case .sum, .mean, .any: initial = 0
+        case .prod, .all: initial = 1
+        case .max: initial = -.infinity
+        case .min: initial = .infinity
+        }
+        out.data.update(repeating: initial, count: outCount)
+        if reducedCount > 0 {
+            accumulate(r, isReduced: isReduced, into: out.data)
+        }
+        if r == .mean {
+            let n = Double(reducedCount)
+            for i in 0..<outCount { out.data[i] /= n }
+        }
+        return out
+    }
+
+    /// Combines every element into its output slot (`out` pre-filled with the
+    /// initial value), in NumPy's order.
+    private func accumulate(_ r: Reduction, isReduced: [Bool], into out: UnsafeMutablePointer<Double>) {
+        // Drop size-1 axes (they change nothing) and merge adjacent axes of
+        // the same kind: the iteration space becomes alternating runs.
+        var dims: [(size: Int, reduced: Bool)] = []
+        for axis in 0..<ndim where shape[axis] != 1 {
+            if let last = dims.last, last.reduced == isReduced[axis] {
+                dims[dims.count - 1].size = last.size * shape[axis]
+            } else {
+                dims.append((shape[axis], isReduced[axis]))
+            }
+        }
+        if dims.isEmpty { dims = [(1, true)] }
+        // Output strides for each merged dim (0 for reduced dims).
+        var outStrides = [Int](repeating: 0, count: dims.count)
+        var step = 1
+        for d in stride(from: dims.count - 1, through: 0, by: -1) where !dims[d].reduced {
+            outStrides[d] = step
+            step *= dims[d].size
+        }
+        let n = dims.count
+        let inner = dims[n - 1].size
+        let innerReduced = dims[n - 1].reduced
+        var index = [Int](repeating: 0, count: n)
+        var inOffset = 0
+        var outOffset = 0
+        while true {
+            let src = data + inOffset
+            let dst = out + outOffset
+            if innerReduced {
+                dst[0] = NDArray.combine(r, dst[0], NDArray.reduceRun(r, src, inner))
+            } else {
+                NDArray.combineRows(r, dst, src, inner)
+            }
+            inOffset += inner
+            var axis = n - 2
+            while axis >= 0 {
+                index[axis] += 1
+                outOffset += outStrides[axis]
+                if index[axis] < dims[axis].size { break }
+                outOffset -= outStrides[axis] * dims[axis].size
+                index[axis] = 0
+                axis -= 1
+            }
+            if axis < 0 { return }
+        }
+    }
+
+    @inline(__always)
+    static func combine(_ r: Reduction, _ a: Double, _ b: Double) -> Double {
+        switch r {
+        case .sum, .mean: return a + b
+        case .prod: return a * b
+        case .max: return numpyMaximum(a, b)
+        case .min: return numpyMinimum(a, b)
+        case .any: return (a != 0 || b != 0) ? 1 : 0
+        case .all: return (a != 0 && b != 0) ? 1 : 0
+        }
+    }
+
+    /// dst[i] = combine(dst[i], src[i]) for a row.
+    static func combineRows(_ r: Reduction, _ dst: UnsafeMutablePointer<Double>,
+                            _ src: UnsafePointer<Double>, _ n: Int) {
+        switch r {
+        case .sum, .mean: for i in 0..<n { dst[i] += src[i] }
+        case .prod: for i in 0..<n { dst[i] *= src[i] }
+        case .max: for i in 0..<n { dst[i] = numpyMaximum(dst[i], src[i]) }
+        case .min: for i in 0..<n { dst[i] = numpyMinimum(dst[i], src[i]) }
+        case .any: for i in 0..<n where src[i] != 0 { dst[i] = 1 }
+        case .all: for i in 0..<n where src[i] == 0 { dst[i] = 0 }
+        }
+    }
+
+    /// The reduction of one contiguous run (n >= 1), before combining with
+    /// the accumulator.
+    static func reduceRun(_ r: Reduction, _ src: UnsafePointer<Double>, _ n: Int) -> Double {
+        switch r {
+        case .sum, .mean:
+            return pairwiseSum(src, n)
+        case .prod:
+            var p = 1.0
+            for i in 0..<n { p *= src[i] }
+            return p
+        case .max:
+            return maxRun(src, n)
+        case .min:
+            return minRun(src, n)
+        case .any:
+            for i in 0..<n where src[i] != 0 { return 1 }
+            return 0
+        case .all:
+            for i in 0..<n where src[i] == 0 { return 0 }
+            return 1
+        }
+    }
+
+    /// NumPy's `pairwise_sum` for float64 (numpy/_core/src/umath/loops_utils.h).
+    static func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+        if n < 8 {
+            var res = 0.0
+            for i in 0..<n { res += a[i] }
+            return res
+        } else if n <= 128 {
+            var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3]
+            var r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
+            var i = 8
+            let end = n - (n % 8)
+            while i < end {
+                r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3]
+                r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7]
+                i += 8
+            }
+            var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+            while i < n {
+                res += a[i]
+                i += 1
+            }
+            return res
+        } else {
+            var n2 = n / 2
+            n2 -= n2 % 8
+            return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
+        }
+    }
+
+    /// Maximum of a run, nan if any element is nan.
+    static func maxRun(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+        // Four independent lanes so the loop vectorises; nan is tracked apart.
+        var m0 = -Double.infinity, m1 = -Double.infinity
+        var m2 = -Double.infinity, m3 = -Double.infinity
+        var sawNaN = false
+        var i = 0
+        while i + 4 <= n {
+            let x0 = a[i], x1 = a[i + 1], x2 = a[i + 2], x3 = a[i + 3]
+            m0 = x0 > m0 ? x0 : m0
+            m1 = x1 > m1 ? x1 : m1
+            m2 = x2 > m2 ? x2 : m2
+            m3 = x3 > m3 ? x3 : m3
+            sawNaN = sawNaN || (x0 != x0) || (x1 != x1) || (x2 != x2) || (x3 != x3)
+            i += 4
+        }
+        while i < n {
+            let x = a[i]
+            m0 = x > m0 ? x : m0
+            sawNaN = sawNaN || (x != x)
+            i += 1
+        }
+        if sawNaN { return .nan }
+        return Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+    }
+
+    /// Minimum of a run, nan if any element is nan.
+    static func minRun(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+        var m0 = Double.infinity, m1 = Double.infinity
+        var m2 = Double.infinity, m3 = Double.infinity
+        var sawNaN = false
+        var i = 0
+        while i + 4 <= n {
+            let x0 = a[i], x1 = a[i + 1], x2 = a[i + 2], x3 = a[i + 3]
+            m0 = x0 < m0 ? x0 : m0
+            m1 = x1 < m1 ? x1 : m1
+            m2 = x2 < m2 ? x2 : m2
+            m3 = x3 < m3 ? x3 : m3
+            sawNaN = sawNaN || (x0 != x0) || (x1 != x1) || (x2 != x2) || (x3 != x3)
+            i += 4
+        }
+        while i < n {
+            let x = a[i]
+            m0 = x < m0 ? x : m0
+            sawNaN = sawNaN || (x != x)
+            i += 1
+        }
+        if sawNaN { return .nan }
+        return Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
+    }
+
+    /// argmax / argmin: the index of the first extreme element (the first nan
+    /// if there is one, as NumPy), over the flattened array (axis nil, a 0-d
+    /// result) or along one axis. Indices are returned as floats.
+    public func argReduce(max: Bool, axis: Int?) throws -> NDArray {
+        let name = max ? "argmax" : "argmin"
+        guard let axis = axis else {
+            if count == 0 {
+                throw ADLError.value("attempt to get \(name) of an empty sequence")
+            }
+            let result = NDArray(validShape: [], count: 1, isBool: false)
+            result.data[0] = Double(NDArray.argRun(data, count, stride: 1, max: max))
+            return result
+        }
+        let a = try NDArray.normaliseAxis(axis, ndim: ndim)
+        if shape[a] == 0 {
+            throw ADLError.value("attempt to get \(name) of an empty sequence")
+        }
+        var outShape = shape
+        outShape.remove(at: a)
+        let outCount = outShape.reduce(1, *)
+        let result = NDArray(validShape: outShape, count: outCount, isBool: false)
+        let length = shape[a]
+        let innerSize = shape[(a + 1)...].reduce(1, *)
+        let outerSize = shape[..<a].reduce(1, *)
+        var o = 0
+        for outer in 0..<outerSize {
+            let base = data + outer * length * innerSize
+            for inner in 0..<innerSize {
+                result.data[o] = Double(NDArray.argRun(base + inner, length, stride: innerSize, max: max))
+                o += 1
+            }
+        }
+        return result
+    }
+
+    static func argRun(_ a: UnsafePointer<Double>, _ n: Int, stride: Int, max: Bool) -> Int {
+        var best = a[0]
+        var bestIndex = 0
+        if best.isNaN { return 0 }
+        var p = stride
+        for i in 1..<Swift.max(n, 1) {
+            let x = a[p]
+            if x.isNaN { return i }
+            if max ? (x > best) : (x < best) {
+                best = x
+                bestIndex = i
+            }
+            p += stride
+        }
+        return bestIndex
+    }
+}

@@ -1,0 +1,73 @@
+// The disassembler: one line per instruction, `line  index  MNEMONIC  operands
+// (meaning)`, then the functions defined inside, indented. `dis(f)` prints it.
+
+public enum Disassembler {
+    public static func disassemble(_ proto: FunctionProto, indent: String = "") -> String {
+        let chunk = proto.chunk
+        var out = "\(indent)function \(proto.name)(\(proto.parameters.joined(separator: ", ")))"
+        out += " locals=\(proto.localCount) stack=\(proto.maxStack)\n"
+        var lastLine: Int32 = -1
+        for (i, ins) in chunk.code.enumerated() {
+            let loc = i < chunk.locations.count ? chunk.locations[i] : .unknown
+            let lineText = loc.line != lastLine ? String(loc.line) : ""
+            lastLine = loc.line
+            var line = indent + pad(lineText, 5) + pad(String(i), 5) + pad(ins.op.mnemonic, 22)
+            line += operands(ins, proto)
+            out += line.trimmingTrailingSpaces() + "\n"
+        }
+        for inner in chunk.functions {
+            out += "\n" + disassemble(inner, indent: indent + "    ")
+        }
+        return out
+    }
+
+    static func operands(_ ins: Instruction, _ proto: FunctionProto) -> String {
+        let a = Int(ins.a), b = Int(ins.b)
+        let chunk = proto.chunk
+        func local(_ i: Int) -> String { i < proto.localNames.count ? proto.localNames[i] : "?" }
+        switch ins.op {
+        case .loadConst:
+            return "\(a) (\(a < chunk.constants.count ? Formatting.repr(chunk.constants[a]) : "?"))"
+        case .loadLocal, .storeLocal, .deleteLocal, .loadCell, .storeCell, .makeCell:
+            return "\(a) (\(local(a)))"
+        case .loadFree, .storeFree:
+            return "\(a) (\(a < proto.freeNames.count ? proto.freeNames[a] : "?"))"
+        case .loadGlobal, .storeGlobal, .deleteGlobal, .loadBuiltin:
+            return "\(a)"
+        case .jump, .loop, .jumpIfFalse, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .forIterator:
+            return "\(a) (to \(a))"
+        case .rangePrepare:
+            return "\(a) (\(local(a)))"
+        case .forRange:
+            return "\(a) \(b) (counter \(local(a)), exit to \(b))"
+        case .call, .buildTuple, .buildList, .buildString, .buildRecord, .unpack, .getIndex, .deleteIndex:
+            return "\(a)"
+        case .callKeywords:
+            return "\(a) \(b) (\(b < chunk.constants.count ? Formatting.repr(chunk.constants[b]) : "?"))"
+        case .makeFunction:
+            return "\(a) \(b) (\(a < chunk.functions.count ? chunk.functions[a].name : "?"), \(b) defaults)"
+        case .formatValue:
+            return "\(a) \(b)"
+        case .getAttribute, .setAttribute:
+            return "\(a) (\(a < chunk.constants.count ? Formatting.str(chunk.constants[a]) : "?"))"
+        case .setIndexLocal, .setIndexCell:
+            return "\(a) \(b) (\(local(b)))"
+        case .setIndexGlobal, .setIndexFree:
+            return "\(a) \(b)"
+        default:
+            return ""
+        }
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

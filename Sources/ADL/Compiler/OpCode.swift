@@ -1,0 +1,238 @@
+// The instruction set of the ADL stack machine. Each opcode is documented
+// on one line: its operands (A, B: the two Int32 fields of `Instruction`)
+// and its stack effect. This list is also the disassembler's vocabulary:
+// `dis(f)` prints `mnemonic` and the operands.
+//
+// Notes:
+// - Jump targets are absolute instruction indices.
+// - Local slots 0..<arity are the parameters; captured locals hold a `.cell`.
+// - LOOP is the only backward jump: it polls the interrupt flag.
+
+/// One opcode; the raw value is the encoding.
+public enum OpCode: UInt8, CaseIterable, Sendable {
+    /// A          push constants[A]
+    case loadConst
+    /// A          push locals[A] (error if unassigned)
+    case loadLocal
+    /// A          locals[A] = pop
+    case storeLocal
+    /// A          locals[A] = undefined (`del`)
+    case deleteLocal
+    /// A          push the value in the cell held by locals[A]
+    case loadCell
+    /// A          the cell held by locals[A] gets pop
+    case storeCell
+    /// A          locals[A] = a new cell holding locals[A] (function prologue)
+    case makeCell
+    /// A          push the value of captured cell A of the running closure
+    case loadFree
+    /// A          captured cell A of the running closure gets pop
+    case storeFree
+    /// A          push globals[A] (error if unassigned)
+    case loadGlobal
+    /// A          globals[A] = pop
+    case storeGlobal
+    /// A          globals[A] = undefined (`del`)
+    case deleteGlobal
+    /// A          push builtin A (a `np.` name, immune to shadowing)
+    case loadBuiltin
+    ///            discard the top
+    case pop
+    ///            push a copy of the top
+    case dup
+    ///            swap the two top values
+    case swap
+    ///            x y -> x+y   (binary operators all pop two and push one)
+    case add
+    ///            x y -> x-y
+    case sub
+    ///            x y -> x*y
+    case mul
+    ///            x y -> x/y (true division)
+    case div
+    ///            x y -> x//y
+    case floorDiv
+    ///            x y -> x%y
+    case mod
+    ///            x y -> x**y
+    case pow
+    ///            x y -> x@y
+    case matmul
+    ///            x y -> x&y (logical on bools, bitwise on ints)
+    case bitAnd
+    ///            x y -> x|y
+    case bitOr
+    ///            x y -> x^y
+    case bitXor
+    ///            x y -> x<y
+    case less
+    ///            x y -> x<=y
+    case lessEqual
+    ///            x y -> x>y
+    case greater
+    ///            x y -> x>=y
+    case greaterEqual
+    ///            x y -> x==y
+    case equal
+    ///            x y -> x!=y
+    case notEqual
+    ///            x y -> x is y
+    case isSame
+    ///            x y -> x is not y
+    case isNotSame
+    ///            x -> -x
+    case negate
+    ///            x -> +x
+    case plus
+    ///            x -> ~x
+    case invert
+    ///            x -> not x (a bool)
+    case not
+    /// A          jump to A
+    case jump
+    /// A          jump back to A; polls the interrupt flag
+    case loop
+    /// A          pop; jump to A if falsy
+    case jumpIfFalse
+    /// A          if top is falsy jump to A (keep it), else pop (`and`)
+    case jumpIfFalseOrPop
+    /// A          if top is truthy jump to A (keep it), else pop (`or`)
+    case jumpIfTrueOrPop
+    /// A          start stop step -> ; checks ints, stores them in locals A, A+1, A+2
+    case rangePrepare
+    /// A B        if locals[A] has not passed locals[A+1]: push it and advance by locals[A+2], else jump to B
+    case forRange
+    ///            seq -> iterator
+    case getIterator
+    /// A          iterator -> iterator next, or pop the iterator and jump to A when done
+    case forIterator
+    /// A          callee arg1..argA -> result
+    case call
+    /// A B        callee arg1..argA -> result; the last names(constants[B]) args are keywords
+    case callKeywords
+    ///            value -> (return value to the caller)
+    case returnValue
+    /// A B        default1..defaultB -> closure of function constants[A]
+    case makeFunction
+    /// A          item1..itemA -> tuple
+    case buildTuple
+    /// A          item1..itemA -> array (numbers/bools/same-shape arrays) or list
+    case buildList
+    /// A          key1 value1 .. keyA valueA -> record
+    case buildRecord
+    ///            start stop step -> slice
+    case buildSlice
+    /// A          part1..partA -> the concatenated string (f-strings)
+    case buildString
+    /// A B        value [spec] -> string; A=1 when a spec string is on the stack; B: 0 str, 1 repr
+    case formatValue
+    /// A          seq -> itemA..item1 (A values, first item on top)
+    case unpack
+    /// A          x -> x.name, name = constants[A]
+    case getAttribute
+    /// A          value x -> (x.name = value), name = constants[A]
+    case setAttribute
+    /// A          x index1..indexA -> x[index1, .., indexA]
+    case getIndex
+    /// A B        value index1..indexA -> ; locals[B][indices] = value (copy-on-write)
+    case setIndexLocal
+    /// A B        value index1..indexA -> ; globals[B][indices] = value
+    case setIndexGlobal
+    /// A B        value index1..indexA -> ; (cell in locals[B])[indices] = value
+    case setIndexCell
+    /// A B        value index1..indexA -> ; captured cell B [indices] = value
+    case setIndexFree
+    /// A          x index1..indexA -> ; del x[indices] (lists and records)
+    case deleteIndex
+    ///            value -> ; prints repr(value) unless None (stdin and -c echo, REPL)
+    case printExpression
+}
+
+extension OpCode {
+    /// The disassembler's name for this opcode.
+    public var mnemonic: String {
+        switch self {
+        case .loadConst: return "LOAD_CONST"
+        case .loadLocal: return "LOAD_LOCAL"
+        case .storeLocal: return "STORE_LOCAL"
+        case .deleteLocal: return "DELETE_LOCAL"
+        case .loadCell: return "LOAD_CELL"
+        case .storeCell: return "STORE_CELL"
+        case .makeCell: return "MAKE_CELL"
+        case .loadFree: return "LOAD_FREE"
+        case .storeFree: return "STORE_FREE"
+        case .loadGlobal: return "LOAD_GLOBAL"
+        case .storeGlobal: return "STORE_GLOBAL"
+        case .deleteGlobal: return "DELETE_GLOBAL"
+        case .loadBuiltin: return "LOAD_BUILTIN"
+        case .pop: return "POP"
+        case .dup: return "DUP"
+        case .swap: return "SWAP"
+        case .add: return "ADD"
+        case .sub: return "SUB"
+        case .mul: return "MUL"
+        case .div: return "DIV"
+        case .floorDiv: return "FLOOR_DIV"
+        case .mod: return "MOD"
+        case .pow: return "POW"
+        case .matmul: return "MATMUL"
+        case .bitAnd: return "AND"
+        case .bitOr: return "OR"
+        case .bitXor: return "XOR"
+        case .less: return "LT"
+        case .lessEqual: return "LE"
+        case .greater: return "GT"
+        case .greaterEqual: return "GE"
+        case .equal: return "EQ"
+        case .notEqual: return "NE"
+        case .isSame: return "IS"
+        case .isNotSame: return "IS_NOT"
+        case .negate: return "NEG"
+        case .plus: return "POS"
+        case .invert: return "INVERT"
+        case .not: return "NOT"
+        case .jump: return "JUMP"
+        case .loop: return "LOOP"
+        case .jumpIfFalse: return "JUMP_IF_FALSE"
+        case .jumpIfFalseOrPop: return "JUMP_IF_FALSE_OR_POP"
+        case .jumpIfTrueOrPop: return "JUMP_IF_TRUE_OR_POP"
+        case .rangePrepare: return "RANGE_PREPARE"
+        case .forRange: return "FOR_RANGE"
+        case .getIterator: return "GET_ITER"
+        case .forIterator: return "FOR_ITER"
+        case .call: return "CALL"
+        case .callKeywords: return "CALL_KW"
+        case .returnValue: return "RETURN"
+        case .makeFunction: return "MAKE_FUNCTION"
+        case .buildTuple: return "BUILD_TUPLE"
+        case .buildList: return "BUILD_LIST"
+        case .buildRecord: return "BUILD_RECORD"
+        case .buildSlice: return "BUILD_SLICE"
+        case .buildString: return "BUILD_STRING"
+        case .formatValue: return "FORMAT_VALUE"
+        case .unpack: return "UNPACK"
+        case .getAttribute: return "GET_ATTR"
+        case .setAttribute: return "SET_ATTR"
+        case .getIndex: return "GET_INDEX"
+        case .setIndexLocal: return "SET_INDEX_LOCAL"
+        case .setIndexGlobal: return "SET_INDEX_GLOBAL"
+        case .setIndexCell: return "SET_INDEX_CELL"
+        case .setIndexFree: return "SET_INDEX_FREE"
+        case .deleteIndex: return "DELETE_INDEX"
+        case .printExpression: return "PRINT_EXPR"
+        }
+    }
+}
+
+/// One instruction: an opcode and up to two operands. Trivially copyable.
+public struct Instruction: Sendable {
+    public var op: OpCode
+    public var a: Int32
+    public var b: Int32
+
+    public init(_ op: OpCode, _ a: Int32 = 0, _ b: Int32 = 0) {
+        self.op = op
+        self.a = a
+        self.b = b
+    }
+}

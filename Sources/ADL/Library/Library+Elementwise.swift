@@ -1,0 +1,75 @@
+// Elementwise functions (SPEC §7): every `ElementwiseUnary` and
+// `ElementwiseBinary` under its NumPy name, plus where, clip and round.
+
+extension Library {
+    static func registerElementwise(_ t: BuiltinTable) {
+        let unaryNames: [(String, ElementwiseUnary)] = [
+            ("abs", .abs), ("absolute", .abs), ("fabs", .abs), ("sign", .sign), ("sqrt", .sqrt), ("square", .square),
+            ("exp", .exp), ("exp2", .exp2), ("expm1", .expm1), ("log", .log), ("log2", .log2),
+            ("log10", .log10), ("log1p", .log1p), ("sin", .sin), ("cos", .cos), ("tan", .tan),
+            ("arcsin", .arcsin), ("arccos", .arccos), ("arctan", .arctan), ("sinh", .sinh),
+            ("cosh", .cosh), ("tanh", .tanh), ("arcsinh", .arcsinh), ("arccosh", .arccosh),
+            ("arctanh", .arctanh), ("floor", .floor), ("ceil", .ceil), ("isnan", .isnan),
+            ("isinf", .isinf), ("isfinite", .isfinite), ("logical_not", .logicalNot), ("negative", .neg),
+            ("positive", .pos),
+        ]
+        for (name, op) in unaryNames {
+            t.register(name) { _, args in
+                let p = try args.bind(name, ["x"], required: 1)
+                let v = p[0] ?? .none
+                // abs of an int stays an int, as Python's abs.
+                if op == .abs, case .int(let i) = v {
+                    if i == Int.min { throw ADLError(.overflow, "integer overflow in abs(\(i))") }
+                    return .int(Swift.abs(i))
+                }
+                return try mapUnary(op, v)
+            }
+        }
+        t.register("round") { _, args in
+            let p = try args.bind("round", ["a", "decimals"], required: 1)
+            let decimals = try p[1].nonNone.map { try Coerce.int($0, what: "decimals") } ?? 0
+            let v = p[0] ?? .none
+            if decimals == 0 { return try mapUnary(.round, v) }
+            // NumPy: y = rint(x * 10**d) / 10**d (for d < 0: rint(x / 10**-d) * 10**-d).
+            let scale = Foundation_pow(10, Double(Swift.abs(decimals)))
+            if decimals > 0 {
+                let scaled = try mapBinary(.mul, v, .float(scale))
+                return try mapBinary(.div, try mapUnary(.round, scaled), .float(scale))
+            }
+            let scaled = try mapBinary(.div, v, .float(scale))
+            return try mapBinary(.mul, try mapUnary(.round, scaled), .float(scale))
+        }
+        let binaryNames: [(String, ElementwiseBinary)] = [
+            ("maximum", .maximum), ("minimum", .minimum), ("arctan2", .arctan2), ("hypot", .hypot),
+            ("logaddexp", .logaddexp), ("power", .pow), ("add", .add), ("subtract", .sub),
+            ("multiply", .mul), ("divide", .div), ("true_divide", .div), ("floor_divide", .floorDiv),
+            ("mod", .mod), ("remainder", .mod), ("less", .lt), ("less_equal", .le), ("greater", .gt),
+            ("greater_equal", .ge), ("equal", .eq), ("not_equal", .ne), ("logical_and", .logicalAnd),
+            ("logical_or", .logicalOr), ("logical_xor", .logicalXor),
+        ]
+        for (name, op) in binaryNames {
+            t.register(name) { _, args in
+                let p = try args.bind(name, ["x1", "x2"], required: 2)
+                return try mapBinary(op, p[0] ?? .none, p[1] ?? .none)
+            }
+        }
+        t.register("where") { _, args in
+            let p = try args.bind("where", ["condition", "x", "y"], required: 3)
+            let c = try Coerce.array(p[0] ?? .none, what: "condition")
+            let x = try Coerce.array(p[1] ?? .none, what: "x")
+            let y = try Coerce.array(p[2] ?? .none, what: "y")
+            let shape = try NDArray.broadcastShapes(try NDArray.broadcastShapes(c.shape, x.shape), y.shape)
+            let cb = try c.broadcast(to: shape), xb = try x.broadcast(to: shape), yb = try y.broadcast(to: shape)
+            let out = try NDArray(shape: shape, isBool: x.isBool && y.isBool)
+            for i in 0..<out.count { out.data[i] = cb.data[i] != 0 ? xb.data[i] : yb.data[i] }
+            return Value.wrap(out)
+        }
+        t.register("clip") { _, args in
+            let p = try args.bind("clip", ["a", "a_min", "a_max"], required: 3)
+            var v = p[0] ?? .none
+            if let lo = p[1].nonNone { v = try mapBinary(.maximum, v, lo) }
+            if let hi = p[2].nonNone { v = try mapBinary(.minimum, v, hi) }
+            return v
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// Reductions with `axis=` (int or tuple) and `keepdims=`: sum mean prod max
+// min any all argmax argmin. `max(a, b, ...)` with two or more positional
+// arguments compares elementwise, like Python's builtin (SPEC §7).
+
+extension Library {
+    static func registerReductions(_ t: BuiltinTable) {
+        let kinds: [(String, NDArray.Reduction)] = [
+            ("sum", .sum), ("mean", .mean), ("prod", .prod), ("max", .max), ("min", .min),
+            ("amax", .max), ("amin", .min), ("any", .any), ("all", .all),
+        ]
+        for (name, kind) in kinds {
+            t.register(name) { _, args in
+                if (kind == .max || kind == .min), args.positional.count >= 2 {
+                    // Python's max(a, b, ...): elementwise over the arguments.
+                    guard args.keywords.isEmpty else {
+                        throw ADLError.argument("\(name)() with several arguments takes no keywords")
+                    }
+                    var acc = args.positional[0]
+                    for v in args.positional.dropFirst() {
+                        acc = try mapBinary(kind == .max ? .maximum : .minimum, acc, v)
+                    }
+                    return acc
+                }
+                let p = try args.bind(name, ["a", "axis", "keepdims"], required: 1)
+                return try reduce(kind, p[0] ?? .none, axis: p[1], keepdims: p[2])
+            }
+        }
+        for (name, isMax) in [("argmax", true), ("argmin", false)] {
+            t.register(name) { _, args in
+                let p = try args.bind(name, ["a", "axis"], required: 1)
+                return try argReduce(p[0] ?? .none, isMax: isMax, axis: p[1])
+            }
+        }
+    }
+
+    static func reduce(_ kind: NDArray.Reduction, _ v: Value, axis: Value?, keepdims: Value?) throws -> Value {
+        let a = try Coerce.array(v)
+        let axes = try self.axes(axis)
+        let keep = try bool(keepdims, default: false)
+        let r = try a.reduce(kind, axes: axes, keepdims: keep)
+        // A full reduction of a bool array counts: an int (SPEC §13).
+        if kind == .sum, a.isBool, r.shape.isEmpty, let n = Int(exactly: r.data[0]) { return .int(n) }
+        return Value.wrap(r)
+    }
+
+    static func argReduce(_ v: Value, isMax: Bool, axis: Value?) throws -> Value {
+        let a = try Coerce.array(v)
+        let ax = try axis.nonNone.map { try Coerce.int($0, what: "axis") }
+        let r = try a.argReduce(max: isMax, axis: ax)
+        if r.shape.isEmpty { return .int(Int(r.data[0])) }
+        return .array(r)
+    }
+}

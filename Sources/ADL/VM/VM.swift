@@ -1,0 +1,283 @@
+// The virtual machine: a value stack shared by all frames, a frame stack,
+// and the session's globals. `run` executes a compiled program; `call`
+// calls any callable value from Swift (builtins such as `grad` re-enter the
+// VM this way). The dispatch loop itself is in VM+Dispatch.swift.
+//
+// Invariants:
+// - stack[0..<sp] is initialised memory; stack[sp...] is not.
+// - A frame's locals are stack[base..<base+localCount]; its callee sits at base-1.
+
+import Synchronization
+
+/// Set by the SIGINT handler; polled on backward jumps and calls.
+public let interruptRequested = Atomic<Bool>(false)
+
+/// One activation of a function.
+struct Frame {
+    let function: FunctionObject
+    var ip: Int
+    let base: Int
+}
+
+/// Runs ADL bytecode.
+public final class VM {
+    public let builtins: BuiltinTable
+    public let globals: Globals
+    /// Where `print` and echoed values go.
+    public var write: (String) -> Void = { text in
+        text.withCString { _ = fputs($0, stdout) }
+    }
+    /// Frames deeper than this raise "maximum recursion depth exceeded".
+    public var recursionLimit = 1000
+
+    let stack: UnsafeMutablePointer<Value>
+    let stackCapacity: Int
+    var sp = 0
+    var frames: [Frame] = []
+
+    // MARK: - Autodiff recording hook
+    // When true, array operations are reported to `recorder` (the instrumented
+    // mode of the autodiff engine). Off, it costs one predictable branch at
+    // each array operation and nothing at scalar ones.
+    public var isRecording = false
+    public var recorder: ((OpCode, [Value], Value) -> Void)?
+
+    public init(builtins: BuiltinTable = Library.makeStandard(), stackCapacity: Int = 1 << 20) {
+        self.builtins = builtins
+        self.globals = Globals(builtins: builtins)
+        self.stackCapacity = stackCapacity
+        self.stack = UnsafeMutablePointer<Value>.allocate(capacity: stackCapacity)
+    }
+
+    deinit {
+        stack.deinitialize(count: sp)
+        stack.deallocate()
+    }
+
+    // MARK: - Entry points
+
+    /// Compiles and runs `source` in this session. `echo` prints the value of
+    /// top-level expression statements (stdin, -c and REPL modes).
+    public func run(source file: SourceFile, echo: Bool) throws {
+        let program = try Parser.parse(file)
+        let compiler = Compiler(globals: globals, builtins: builtins, file: file, echo: echo)
+        let proto = try compiler.compile(program)
+        _ = try run(proto)
+    }
+
+    /// Runs a compiled top-level program.
+    public func run(_ proto: FunctionProto) throws -> Value {
+        let function = FunctionObject(proto: proto, defaults: [], captured: [])
+        return try call(.function(function), Arguments([]))
+    }
+
+    /// Calls `callee` with `arguments` and returns its result.
+    public func call(_ callee: Value, _ arguments: Arguments) throws -> Value {
+        let entrySP = sp
+        let entryDepth = frames.count
+        do {
+            let needed = arguments.positional.count + arguments.keywords.count + 1
+            guard sp + needed < stackCapacity else {
+                throw ADLError(.recursion, "maximum recursion depth exceeded (stack full)")
+            }
+            push(callee)
+            for v in arguments.positional { push(v) }
+            for kw in arguments.keywords { push(kw.value) }
+            let names = arguments.keywords.map(\.name)
+            let argc = arguments.positional.count + arguments.keywords.count
+            if try enterCall(argc: argc, keywordNames: names, location: nil) {
+                try dispatch(stopDepth: entryDepth)
+            }
+            // The result replaced the callee at entrySP.
+            sp -= 1
+            return (stack + sp).move()
+        } catch {
+            unwind(toSP: entrySP, depth: entryDepth)
+            throw error
+        }
+    }
+
+    /// Drops frames and stack values above the given marks (after an error).
+    func unwind(toSP target: Int, depth: Int) {
+        if frames.count > depth { frames.removeLast(frames.count - depth) }
+        if sp > target {
+            (stack + target).deinitialize(count: sp - target)
+            sp = target
+        }
+    }
+
+    @inline(__always)
+    func push(_ value: Value) {
+        (stack + sp).initialize(to: value)
+        sp += 1
+    }
+
+    @inline(__always)
+    func pop() -> Value {
+        sp -= 1
+        return (stack + sp).move()
+    }
+
+    // MARK: - Calls
+
+    /// Performs a call with the callee and `argc` arguments on the stack.
+    /// Builtins run at once (their result replaces the callee; returns false);
+    /// user functions get a new frame (returns true: the caller must dispatch).
+    func enterCall(argc: Int, keywordNames: [String], location: SourceLocation?) throws -> Bool {
+        let calleeIndex = sp - argc - 1
+        switch stack[calleeIndex] {
+        case .function(let function):
+            try pushFrame(function, argc: argc, keywordNames: keywordNames)
+            return true
+        case .builtin(let builtin):
+            let args = collectArguments(argc: argc, keywordNames: keywordNames)
+            let result = try builtin.body(self, args)
+            stack[calleeIndex] = result
+            return false
+        case .boundMethod(let method):
+            var args = collectArguments(argc: argc, keywordNames: keywordNames)
+            args.positional.insert(method.receiver, at: 0)
+            let result = try method.method.body(self, args)
+            stack[calleeIndex] = result
+            return false
+        default:
+            let callee = stack[calleeIndex]
+            throw ADLError.type("'\(callee.typeName)' object is not callable")
+        }
+    }
+
+    /// Pops `argc` arguments into an `Arguments` value.
+    private func collectArguments(argc: Int, keywordNames: [String]) -> Arguments {
+        let positionalCount = argc - keywordNames.count
+        var positional: [Value] = []
+        positional.reserveCapacity(positionalCount)
+        var keywords: [(name: String, value: Value)] = []
+        let start = sp - argc
+        for i in 0..<argc {
+            let v = (stack + start + i).move()
+            if i < positionalCount {
+                positional.append(v)
+            } else {
+                keywords.append((keywordNames[i - positionalCount], v))
+            }
+        }
+        sp = start
+        return Arguments(positional, keywords: keywords)
+    }
+
+    /// Binds arguments to parameters and pushes a frame for `function`.
+    func pushFrame(_ function: FunctionObject, argc: Int, keywordNames: [String]) throws {
+        let proto = function.proto
+        if frames.count >= recursionLimit {
+            throw ADLError(.recursion, "maximum recursion depth exceeded (limit \(recursionLimit))")
+        }
+        let paramCount = proto.parameters.count
+        let base = sp - argc
+        guard base + proto.localCount + proto.maxStack + 8 < stackCapacity else {
+            throw ADLError(.recursion, "maximum recursion depth exceeded (stack full)")
+        }
+        if keywordNames.isEmpty && argc == paramCount {
+            // Fast path: exactly the positional parameters.
+        } else {
+            try bindSlow(function, argc: argc, keywordNames: keywordNames, base: base)
+        }
+        // Remaining locals start unassigned.
+        let extra = proto.localCount - paramCount
+        if extra > 0 {
+            (stack + base + paramCount).initialize(repeating: .undefined, count: extra)
+        }
+        sp = base + proto.localCount
+        frames.append(Frame(function: function, ip: 0, base: base))
+    }
+
+    /// Argument binding with keywords and defaults; leaves exactly the parameters at base.
+    private func bindSlow(_ function: FunctionObject, argc: Int, keywordNames: [String], base: Int) throws {
+        let proto = function.proto
+        let params = proto.parameters
+        let name = proto.name
+        let positionalCount = argc - keywordNames.count
+        if positionalCount > params.count {
+            let takes = function.defaults.isEmpty ? "\(params.count)"
+                : "from \(params.count - function.defaults.count) to \(params.count)"
+            throw ADLError.argument("\(name)() takes \(takes) positional argument\(params.count == 1 ? "" : "s") but \(positionalCount) \(positionalCount == 1 ? "was" : "were") given")
+        }
+        var bound = [Value](repeating: .undefined, count: params.count)
+        for i in 0..<argc {
+            let v = (stack + base + i).move()
+            if i < positionalCount {
+                bound[i] = v
+            } else {
+                let kw = keywordNames[i - positionalCount]
+                guard let p = params.firstIndex(of: kw) else {
+                    sp = base + i + 1
+                    // Restore what was moved so the unwinder sees initialised memory.
+                    (stack + base).initialize(repeating: .none, count: i + 1)
+                    throw ADLError.argument("\(name)() got an unexpected keyword argument '\(kw)'")
+                }
+                if case .undefined = bound[p] {
+                    bound[p] = v
+                } else {
+                    (stack + base).initialize(repeating: .none, count: i + 1)
+                    throw ADLError.argument("\(name)() got multiple values for argument '\(kw)'")
+                }
+            }
+        }
+        let firstDefault = params.count - function.defaults.count
+        var missing: [String] = []
+        for p in 0..<params.count {
+            if case .undefined = bound[p] {
+                if p >= firstDefault {
+                    bound[p] = function.defaults[p - firstDefault]
+                } else {
+                    missing.append(params[p])
+                }
+            }
+        }
+        if !missing.isEmpty {
+            (stack + base).initialize(repeating: .none, count: argc)
+            let list = missing.map { "'\($0)'" }.joined(separator: missing.count == 2 ? " and " : ", ")
+            throw ADLError.argument("\(name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
+        }
+        (stack + base).initialize(from: bound, count: params.count)
+        sp = base + params.count
+    }
+
+    // MARK: - Errors
+
+    /// Adds the location of the instruction at `ip` in the innermost frame and the call trace.
+    func annotate(_ error: Error, frameIndex: Int, ip: Int) -> Error {
+        guard var adl = error as? ADLError else { return error }
+        guard frameIndex >= 0, frameIndex < frames.count else { return adl }
+        let frame = frames[frameIndex]
+        let chunk = frame.function.proto.chunk
+        let at = max(0, min(ip - 1, chunk.locations.count - 1))
+        if adl.location == nil || adl.location == .unknown, at < chunk.locations.count {
+            adl = adl.located(chunk.locations[at], in: chunk.file)
+        }
+        if adl.trace.isEmpty && adl.kind != .syntax {
+            adl.trace = callTrace(innermost: frameIndex, ip: ip)
+        }
+        return adl
+    }
+
+    /// The active user functions, innermost first, with where each was called from.
+    func callTrace(innermost: Int, ip: Int) -> [TraceEntry] {
+        var entries: [TraceEntry] = []
+        var index = innermost
+        var currentIP = ip
+        while index >= 1 {
+            let frame = frames[index]
+            let proto = frame.function.proto
+            let chunk = proto.chunk
+            let here = chunk.locations[max(0, min(currentIP - 1, chunk.locations.count - 1))]
+            let caller = frames[index - 1]
+            let callerChunk = caller.function.proto.chunk
+            let callSite = callerChunk.locations[max(0, min(caller.ip - 1, callerChunk.locations.count - 1))]
+            entries.append(TraceEntry(function: proto.name, file: chunk.file.name, line: Int(here.line),
+                                      calledFrom: "\(callerChunk.file.name):\(callSite.line)"))
+            index -= 1
+            currentIP = caller.ip
+        }
+        return entries
+    }
+}

@@ -1,0 +1,148 @@
+// The command-line driver (SPEC §1): picks the mode from the arguments,
+// runs the program, renders errors, and returns the exit status.
+// 0 success, 1 the program raised an error, 2 usage errors.
+
+import ADL
+import Foundation
+
+public enum Driver {
+    public static let version = "0.1.0"
+
+    public static let usage = """
+    usage: adl [option] [file.adl | -c code | -] [args...]
+      adl                 interactive REPL (a terminal on stdin), or run the program piped to stdin
+      adl FILE [ARGS...]  run a script; argv holds [FILE, ARGS...]
+      adl -c CODE         run CODE, printing the value of each expression statement
+      adl -i FILE         run FILE, then enter the REPL with its names defined
+      adl -h, --help      show this help and exit
+      adl -V, --version   show the version and exit
+    environment: ADL_MAX_ELEMENTS (largest array, default 2147483648 elements),
+                 ADL_RECURSION_LIMIT (deepest call chain, default 1000)
+
+    """
+
+    /// Runs `adl` with `arguments` (without the program name) and returns the exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        var args = arguments[...]
+        var interactiveAfter = false
+        var code: String?
+        var scriptPath: String?
+        while let first = args.first {
+            if first == "-h" || first == "--help" {
+                print(usage, terminator: "")
+                return 0
+            } else if first == "-V" || first == "--version" {
+                print("adl \(version)")
+                return 0
+            } else if first == "-i" {
+                interactiveAfter = true
+                args = args.dropFirst()
+            } else if first == "-c" {
+                args = args.dropFirst()
+                guard let c = args.first else {
+                    return usageError("argument expected for the -c option")
+                }
+                code = c
+                args = args.dropFirst()
+                break
+            } else if first == "-" {
+                args = args.dropFirst()
+                break
+            } else if first.hasPrefix("-") && first.count > 1 {
+                return usageError("unknown option \(first)")
+            } else {
+                scriptPath = first
+                args = args.dropFirst()
+                break
+            }
+        }
+
+        installInterruptHandler()
+        let vm = VM()
+        configure(vm)
+
+        if let code {
+            setArgv(vm, ["-c"] + args)
+            return run(vm, SourceFile(name: "<string>", text: code), echo: true)
+        }
+        if let scriptPath {
+            guard let text = readFile(scriptPath) else {
+                FileHandle.standardError.write("adl: can't open file '\(scriptPath)': No such file or directory\n".data(using: .utf8) ?? Data())
+                return 2
+            }
+            setArgv(vm, [scriptPath] + args)
+            let status = run(vm, SourceFile(name: scriptPath, text: text), echo: false)
+            if interactiveAfter {
+                return REPL(vm: vm).run()
+            }
+            return status
+        }
+        setArgv(vm, [""] + args)
+        if isatty(0) != 0 {
+            return REPL(vm: vm).run()
+        }
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        let text = String(decoding: input, as: UTF8.self)
+        let status = run(vm, SourceFile(name: "<stdin>", text: text), echo: true)
+        if interactiveAfter && status == 0 { return REPL(vm: vm).run() }
+        return status
+    }
+
+    /// Applies the ADL_* environment settings.
+    static func configure(_ vm: VM) {
+        let env = ProcessInfo.processInfo.environment
+        if let s = env["ADL_MAX_ELEMENTS"], let n = Int(s), n > 0 { NDArray.maxElements = n }
+        if let s = env["ADL_RECURSION_LIMIT"], let n = Int(s), n > 0 { vm.recursionLimit = min(n, 100_000) }
+    }
+
+    static func setArgv(_ vm: VM, _ items: [String]) {
+        vm.globals.values[vm.globals.slot(for: "argv")] = .list(ListObject(items.map { Value.string($0) }))
+    }
+
+    static func readFile(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Runs a whole program; prints an error and returns 1 if it fails.
+    static func run(_ vm: VM, _ file: SourceFile, echo: Bool) -> Int32 {
+        do {
+            try vm.run(source: file, echo: echo)
+            fflush(stdout)
+            return 0
+        } catch {
+            report(error)
+            return 1
+        }
+    }
+
+    /// Writes an error to stderr after flushing what the program printed.
+    static func report(_ error: Error) {
+        fflush(stdout)
+        let text: String
+        if let adl = error as? ADLError {
+            text = DiagnosticRenderer.render(adl)
+        } else {
+            text = "error: \(error)\n"
+        }
+        FileHandle.standardError.write(text.data(using: .utf8) ?? Data())
+    }
+
+    static func usageError(_ message: String) -> Int32 {
+        FileHandle.standardError.write("adl: \(message)\n\(usage)".data(using: .utf8) ?? Data())
+        return 2
+    }
+
+    /// Ctrl-C sets the VM's interrupt flag; the running program stops with an error at its next loop or call.
+    static func installInterruptHandler() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            interruptRequested.store(true, ordering: .relaxed)
+        }
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+    }
+}

@@ -1,0 +1,477 @@
+#!/usr/bin/env python3
+"""Runs an ADL program under CPython + NumPy: the reference side of the differential tests.
+
+    python prelude.py PROGRAM.adl [ARGS...]
+
+ADL's syntax is a subset of Python's and its library carries NumPy's names, so most
+ADL programs are Python programs once the names are in scope. This file supplies the
+names (SPEC section 7) and rewrites the few places where ADL's semantics differ from
+plain Python + NumPy, by transforming the program's AST before it runs:
+
+- a list display `[...]` of numbers, bools or same-shape arrays is an array
+  (`_display`); any other list display stays a list;
+- there are no integer arrays: every builtin's integer-array result is cast to float64;
+- arrays have value semantics: assignment, parameter binding and `for` copy arrays
+  (`_val`), and `x += v` on a name rebinds instead of mutating in place;
+- `/` by zero gives inf/nan as in NumPy; `//` and `%` by zero too, unless both
+  operands are ints (then Python's ZeroDivisionError stands, as ADL's error does);
+- an integral float or a float array is a valid index (`x[1.0]`, `x[[0, 2]]`);
+- `max(a, b, ...)`/`min(a, b, ...)` with two or more positional arguments compare
+  elementwise (Python's builtins on plain numbers); with one argument they reduce;
+- `print`/`str`/f-strings show NumPy scalars as Python numbers, and functions as
+  `<function f>`;
+- `import numpy as np`, `from numpy import *` bind this same namespace, so `np.NAME`
+  means `NAME`;
+- `{...}` and `dict(...)` build records (dicts whose keys also read as attributes).
+
+Known gaps (avoid them in differential programs, or mark the program `# xfail:`):
+integer-array results of array *methods* (`mask.sum(axis=0)`), int overflow (Python
+ints are unbounded), `0.0 ** -1` inside arrays of objects, and anything outside SPEC.
+"""
+import ast
+import builtins
+import functools
+import sys
+import time as _time
+import types
+import warnings
+
+import numpy as np
+
+# --------------------------------------------------------------------------------------
+# Value conversions
+# --------------------------------------------------------------------------------------
+
+
+def _floatify(x):
+    """ADL has no integer arrays and no 0-d arrays: cast int arrays to float64, unwrap 0-d."""
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "iu":
+            x = x.astype(np.float64)
+        return x[()] if x.ndim == 0 else x
+    if isinstance(x, tuple):  # also turns NamedTuple results (slogdet) into plain tuples
+        return tuple(_floatify(v) for v in x)
+    return x
+
+
+def _wrap(fn):
+    """`fn` with its results passed through `_floatify`."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        return _floatify(fn(*args, **kwargs))
+
+    return wrapped
+
+
+def _val(x):
+    """A copy of `x` where it holds arrays: ADL arrays are values, never shared."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, tuple):
+        return tuple(_val(v) for v in x)
+    if isinstance(x, list):
+        return [_val(v) for v in x]
+    return x
+
+
+def _iter(x):
+    """`for` over `x`; rows of a matrix are copies, as ADL gives values."""
+    if isinstance(x, np.ndarray) and x.ndim >= 2:
+        return (row.copy() for row in x)
+    return x
+
+
+_ELEMENT_TYPES = (bool, int, float, np.bool_, np.number, np.ndarray)
+
+
+def _display(items):
+    """A list display: an array when its elements are numbers, bools or arrays of one shape."""
+    if not all(isinstance(v, _ELEMENT_TYPES) for v in items):
+        return items
+    try:
+        a = np.array(items)
+    except ValueError:  # ragged
+        return items
+    if a.dtype.kind == "b":
+        return a
+    if a.dtype.kind in "iuf":
+        return a.astype(np.float64)
+    return items
+
+
+def _index_part(i):
+    if isinstance(i, (float, np.floating)) and float(i).is_integer():
+        return int(i)
+    if isinstance(i, np.ndarray) and i.dtype.kind == "f":
+        return i.astype(np.int64)
+    if isinstance(i, list) and all(isinstance(v, (int, float, np.number)) for v in i):
+        return np.array(i).astype(np.int64)
+    return i
+
+
+def _index(i):
+    """An ADL index: integral floats and float arrays index like ints."""
+    if isinstance(i, tuple):
+        return tuple(_index_part(v) for v in i)
+    return _index_part(i)
+
+
+def _plain(x):
+    """NumPy scalars and 0-d arrays as Python numbers, recursively inside containers."""
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        x = x[()]
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating):
+        return float(x)
+    if isinstance(x, tuple):
+        return tuple(_plain(v) for v in x)
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    if isinstance(x, Record):
+        return Record((k, _plain(v)) for k, v in x.items())
+    return x
+
+
+def _repr(x):
+    """ADL's repr: Python's, with `<function f>` for functions."""
+    x = _plain(x)
+    if isinstance(x, (types.FunctionType, types.BuiltinFunctionType, np.ufunc)) or (
+        callable(x) and hasattr(x, "__wrapped__")
+    ):
+        return f"<function {getattr(x, '__name__', '?')}>"
+    if isinstance(x, tuple):
+        inner = ", ".join(_repr(v) for v in x)
+        return f"({inner},)" if len(x) == 1 else f"({inner})"
+    if isinstance(x, list):
+        return "[" + ", ".join(_repr(v) for v in x) + "]"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{_repr(k)}: {_repr(v)}" for k, v in x.items()) + "}"
+    return repr(x)
+
+
+def _str(x=""):
+    """ADL's str: strings as they are, everything else as `_repr` except numbers and arrays."""
+    x = _plain(x)
+    if isinstance(x, (str, np.ndarray, bool, int, float)) or x is None:
+        return builtins.str(x)
+    return _repr(x)
+
+
+def _print(*args, sep=" ", end="\n"):
+    builtins.print(*(_str(a) for a in args), sep=sep, end=end)
+
+
+def _fmt(x):
+    """An f-string field: Python numbers so that format specs behave; containers as ADL shows them."""
+    x = _plain(x)
+    if isinstance(x, (tuple, list, dict)) or callable(x):
+        return _repr(x)
+    return x
+
+
+class Record(dict):
+    """An ADL record: a dict whose keys also read as attributes (`r.maxiter`)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# --------------------------------------------------------------------------------------
+# Arithmetic where ADL follows NumPy rather than Python
+# --------------------------------------------------------------------------------------
+
+
+def _is_int(x):
+    return isinstance(x, (bool, int, np.integer, np.bool_))
+
+
+def _truediv(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return float(np.true_divide(float(a), float(b)))
+
+
+def _floordiv(a, b):
+    try:
+        return a // b
+    except ZeroDivisionError:
+        if _is_int(a) and _is_int(b):
+            raise
+        return float(np.floor_divide(float(a), float(b)))
+
+
+def _mod(a, b):
+    try:
+        return a % b
+    except ZeroDivisionError:
+        if _is_int(a) and _is_int(b):
+            raise
+        return float(np.mod(float(a), float(b)))
+
+
+def _pow(a, b):
+    try:
+        return a**b
+    except (ZeroDivisionError, OverflowError):
+        return float(np.power(float(a), float(b)))
+
+
+_BINOPS = {ast.Div: "_truediv", ast.FloorDiv: "_floordiv", ast.Mod: "_mod", ast.Pow: "_pow"}
+
+# --------------------------------------------------------------------------------------
+# The library: NumPy's names, adjusted to SPEC section 7
+# --------------------------------------------------------------------------------------
+
+
+def _shape_arg(shape):
+    if isinstance(shape, (tuple, list)):
+        return tuple(_index_part(s) for s in shape)
+    return _index_part(shape)
+
+
+def array(x, dtype=None):
+    a = np.array(x, dtype=dtype)
+    if a.dtype.kind in "iu":
+        a = a.astype(np.float64)
+    return _floatify(a)
+
+
+def zeros(shape):
+    return np.zeros(_shape_arg(shape))
+
+
+def ones(shape):
+    return np.ones(_shape_arg(shape))
+
+
+def full(shape, fill_value):
+    return np.full(_shape_arg(shape), fill_value, dtype=np.float64)
+
+
+def eye(n, m=None, k=0):
+    return np.eye(_index_part(n), None if m is None else _index_part(m), k)
+
+
+def identity(n):
+    return np.identity(_index_part(n))
+
+
+def arange(*args):
+    return np.arange(*args, dtype=np.float64)
+
+
+def linspace(start, stop, num=50, endpoint=True):
+    return np.linspace(start, stop, _index_part(num), endpoint=endpoint, dtype=np.float64)
+
+
+def round(x, decimals=0):  # noqa: A001 - ADL's round follows NumPy: always a float
+    r = _floatify(np.round(x, decimals))
+    return float(r) if _is_int(r) else r
+
+
+def max(*args, **kwargs):  # noqa: A001
+    if len(args) >= 2:
+        if not kwargs and all(isinstance(a, (int, float)) for a in args):
+            return builtins.max(*args)
+        return _floatify(functools.reduce(np.maximum, args))
+    return _floatify(np.max(*args, **kwargs))
+
+
+def min(*args, **kwargs):  # noqa: A001
+    if len(args) >= 2:
+        if not kwargs and all(isinstance(a, (int, float)) for a in args):
+            return builtins.min(*args)
+        return _floatify(functools.reduce(np.minimum, args))
+    return _floatify(np.min(*args, **kwargs))
+
+
+def flatten(x):
+    return np.asarray(x).flatten()
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    x = np.asarray(x, dtype=np.float64)
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    r = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    if not keepdims:
+        r = np.squeeze(r, axis=axis)
+    return _floatify(r)
+
+
+def softmax(x, axis=-1):
+    x = np.asarray(x, dtype=np.float64)
+    z = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return _floatify(z / np.sum(z, axis=axis, keepdims=True))
+
+
+def log_softmax(x, axis=-1):
+    x = np.asarray(x, dtype=np.float64)
+    s = x - np.max(x, axis=axis, keepdims=True)
+    return _floatify(s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True)))
+
+
+def sigmoid(x):
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return _floatify(np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)))
+
+
+def help(name=None):  # noqa: A001 - a stand-in: ADL's help text is not compared
+    return None
+
+
+def _library(program, argv):
+    """The global names an ADL program sees."""
+    env = {}
+    for name in np.__all__:
+        if name.startswith("_") or name in {"bool", "divmod", "pow"}:
+            continue
+        obj = getattr(np, name, None)
+        if obj is None or isinstance(obj, (type, types.ModuleType)):
+            continue
+        env[name] = _wrap(obj) if callable(obj) else obj
+    env.update(
+        array=array, zeros=zeros, ones=ones, full=full, eye=eye, identity=identity,
+        arange=arange, linspace=linspace, round=round, max=max, min=min, flatten=flatten,
+        logsumexp=logsumexp, softmax=softmax, log_softmax=log_softmax, sigmoid=sigmoid,
+        norm=_wrap(np.linalg.norm), random=np.random, linalg=np.linalg,
+        pi=np.pi, e=np.e, inf=np.inf, nan=np.nan,
+        print=_print, str=_str, repr=_repr, dict=Record, help=help,
+        range=builtins.range, len=builtins.len, float=builtins.float, int=builtins.int,
+        time=_time.perf_counter, argv=[program, *argv],
+    )
+    namespace = types.SimpleNamespace(**env)
+    env.update(np=namespace, numpy=namespace)
+    env.update(
+        _display=_display, _val=_val, _iter=_iter, _index=_index, _fmt=_fmt, _record=Record,
+        _truediv=_truediv, _floordiv=_floordiv, _mod=_mod, _pow=_pow, _numpy=namespace,
+        __name__="__main__", __builtins__=builtins,
+    )
+    return env
+
+
+# --------------------------------------------------------------------------------------
+# The AST transform
+# --------------------------------------------------------------------------------------
+
+
+def _call(name, *args):
+    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=[])
+
+
+class _ToADL(ast.NodeTransformer):
+    """Rewrites a Python AST so that it runs with ADL's semantics (see the module doc)."""
+
+    def visit_List(self, node):
+        self.generic_visit(node)
+        return _call("_display", node) if isinstance(node.ctx, ast.Load) else node
+
+    def visit_Dict(self, node):
+        self.generic_visit(node)
+        return _call("_record", node)
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        helper = _BINOPS.get(type(node.op))
+        return _call(helper, node.left, node.right) if helper else node
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        s = node.slice
+        if isinstance(s, ast.Tuple):  # a slice may stand only directly inside the brackets
+            s.elts = [e if isinstance(e, ast.Slice) else _call("_index", e) for e in s.elts]
+        elif not isinstance(s, ast.Slice):
+            node.slice = _call("_index", s)
+        return node
+
+    def visit_FormattedValue(self, node):
+        self.generic_visit(node)
+        if node.conversion == -1:
+            node.value = _call("_fmt", node.value)
+        return node
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        node.value = _call("_val", node.value)
+        return node
+
+    def visit_AugAssign(self, node):
+        if isinstance(node.target, ast.Name):  # rebinding, never an in-place update
+            value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
+            assign = ast.Assign(targets=[ast.Name(id=node.target.id, ctx=ast.Store())], value=value)
+            return self.visit(ast.copy_location(assign, node))
+        self.generic_visit(node)
+        return node
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        node.iter = _call("_iter", node.iter)
+        return node
+
+    def visit_FunctionDef(self, node):
+        self.generic_visit(node)
+        a = node.args
+        names = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+        copies = [
+            ast.Assign(targets=[ast.Name(id=n, ctx=ast.Store())], value=_call("_val", ast.Name(id=n, ctx=ast.Load())))
+            for n in names
+        ]
+        node.body = copies + node.body
+        return node
+
+    def visit_Import(self, node):
+        stmts = []
+        for alias in node.names:
+            if alias.name != "numpy":
+                return node
+            stmts.append(ast.Assign(targets=[ast.Name(id=alias.asname or "numpy", ctx=ast.Store())],
+                                    value=ast.Name(id="_numpy", ctx=ast.Load())))
+        return stmts
+
+    def visit_ImportFrom(self, node):
+        if node.module != "numpy":
+            return node
+        stmts = [ast.Pass()]
+        for alias in node.names:
+            if alias.name != "*":
+                stmts.append(ast.Assign(
+                    targets=[ast.Name(id=alias.asname or alias.name, ctx=ast.Store())],
+                    value=ast.Attribute(value=ast.Name(id="_numpy", ctx=ast.Load()), attr=alias.name, ctx=ast.Load())))
+        return stmts
+
+
+def transform(source, filename):
+    """The program's AST rewritten for ADL semantics."""
+    tree = _ToADL().visit(ast.parse(source, filename))
+    return ast.fix_missing_locations(tree)
+
+
+def main(argv):
+    if len(argv) < 2:
+        builtins.print("usage: prelude.py PROGRAM.adl [ARGS...]", file=sys.stderr)
+        return 2
+    program = argv[1]
+    with open(program, encoding="utf-8") as f:
+        source = f.read()
+    np.seterr(all="ignore")
+    warnings.simplefilter("ignore")
+    code = compile(transform(source, program), program, "exec")
+    env = _library(program, argv[2:])
+    try:
+        exec(code, env)
+    finally:
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
