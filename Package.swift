@@ -15,7 +15,10 @@ let package = Package(
         // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
         .target(
             name: "ADL",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS"],
+            // The VM's state lives in a final class; dynamic exclusivity checks
+            // on its fields would cost a runtime call per instruction.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
 
         // MARK: - The command-line driver (a library, so it is testable)

@@ -110,7 +110,7 @@ public enum Driver {
     static func run(_ vm: VM, _ file: SourceFile, echo: Bool) -> Int32 {
         do {
             try vm.run(source: file, echo: echo)
-            fflush(stdout)
+            fflush(nil)
             return 0
         } catch {
             report(error)
@@ -120,7 +120,7 @@ public enum Driver {
 
     /// Writes an error to stderr after flushing what the program printed.
     static func report(_ error: Error) {
-        fflush(stdout)
+        fflush(nil)
         let text: String
         if let adl = error as? ADLError {
             text = DiagnosticRenderer.render(adl)

@@ -19,7 +19,7 @@ public final class REPL {
         while true {
             if interactive {
                 print(buffer.isEmpty ? ">>> " : "... ", terminator: "")
-                fflush(stdout)
+                fflush(nil)
             }
             guard let line = readLine(strippingNewline: true) else {
                 if !buffer.isEmpty { execute(buffer.joined(separator: "\n"), &counter) }
@@ -73,6 +73,6 @@ public final class REPL {
         } catch {
             Driver.report(error)
         }
-        fflush(stdout)
+        fflush(nil)
     }
 }

@@ -24,6 +24,9 @@ final class GoldenTests: XCTestCase {
     /// Seconds one script may run before it is killed and reported.
     static let timeout: TimeInterval = 20
 
+    /// Lines of a diff shown in one failure message; the rest are counted.
+    static let maxDiffLines = 60
+
     /// The package root: three levels above this file (`Tests/ADLTests/GoldenTests.swift`).
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -161,8 +164,8 @@ final class GoldenTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
         let errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
         defer {
@@ -195,7 +198,7 @@ final class GoldenTests: XCTestCase {
         )
     }
 
-    /// `diff -u` of two texts, as the failure message shows it.
+    /// `diff -u` of two texts, as the failure message shows it (at most `maxDiffLines` lines).
     static func diff(_ expected: String, _ actual: String) throws -> String {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("adl-golden-diff-\(UUID().uuidString)", isDirectory: true)
@@ -209,7 +212,9 @@ final class GoldenTests: XCTestCase {
             URL(fileURLWithPath: "/usr/bin/diff"),
             arguments: ["-u", "--label", "expected", "--label", "actual", expectedURL.path, actualURL.path],
             in: scratch, timeout: 10)
-        return result.stdout
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > maxDiffLines else { return result.stdout }
+        return lines.prefix(maxDiffLines).joined(separator: "\n") + "\n... (\(lines.count - maxDiffLines) more lines)\n"
     }
 
     /// The contents of `url` as UTF-8 text, or nil when it cannot be read.

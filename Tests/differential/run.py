@@ -28,6 +28,7 @@ ROOT = HERE.parent.parent
 
 RTOL = 1e-9
 ATOL = 1e-12
+MAX_LINES = 40  # of each output and of the diff shown for a failure
 
 # A number standing alone: not part of a name (x1, b01) or of a longer number.
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|inf|nan)(?![\w.])")
@@ -72,6 +73,15 @@ def first_difference(got, want):
     return None
 
 
+def clip(text, lines=MAX_LINES):
+    """`text` cut to its first `lines` lines, saying how many were left out; ends with a newline."""
+    rows = text.splitlines(True)
+    if len(rows) > lines:
+        rows = rows[:lines] + [f"... ({len(rows) - lines} more lines)\n"]
+    text = "".join(rows)
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
 def run(cmd, timeout):
     """(exit status or None on timeout, stdout, stderr) of `cmd` run in the programs folder."""
     try:
@@ -93,19 +103,19 @@ def check(program, adl, python, timeout):
         return "skip", first[len("# xfail:"):].strip()
     ref_status, ref_out, ref_err = run([python, str(PRELUDE), program.name], timeout)
     if ref_status != 0:
-        return "fail", f"the reference (prelude.py) failed, status {ref_status}:\n{ref_err}"
+        return "fail", f"the reference (prelude.py) failed, status {ref_status}:\n{clip(ref_err)}"
     status, out, err = run([adl, program.name], timeout)
     problems = []
     if status != 0:
-        problems.append(f"adl exited with status {status}; stderr:\n{err.rstrip()}")
+        problems.append(f"adl exited with status {status}; stderr:\n{clip(err).rstrip()}")
     elif err:
-        problems.append(f"adl wrote to stderr:\n{err.rstrip()}")
+        problems.append(f"adl wrote to stderr:\n{clip(err).rstrip()}")
     difference = first_difference(out, ref_out)
     if difference:
         diff = "".join(difflib.unified_diff(ref_out.splitlines(True), out.splitlines(True),
                                             "reference (CPython + NumPy)", "adl"))
-        problems.append(f"stdout differs ({difference})\n--- adl stdout:\n{out}--- reference stdout:\n"
-                        f"{ref_out}--- diff:\n{diff}")
+        problems.append(f"stdout differs ({difference})\n=== adl stdout:\n{clip(out)}=== reference stdout:\n"
+                        f"{clip(ref_out)}=== diff:\n{clip(diff)}")
     return ("fail", "\n".join(problems)) if problems else ("pass", "")
 
 

@@ -214,16 +214,17 @@ public func numpyRemainder(_ a: Double, _ b: Double) -> Double {
     return numpyDivmod(a, b).remainder
 }
 
-/// `np.maximum`: nan if either operand is nan.
+/// `np.maximum`: nan if either operand is nan; `b` on ties (so
+/// maximum(0.0, -0.0) is -0.0, as NumPy's vector loop gives).
 @inline(__always)
 func numpyMaximum(_ a: Double, _ b: Double) -> Double {
-    (a >= b || a.isNaN) ? a : b
+    (a > b || a.isNaN) ? a : b
 }
 
-/// `np.minimum`: nan if either operand is nan.
+/// `np.minimum`: nan if either operand is nan; `b` on ties.
 @inline(__always)
 func numpyMinimum(_ a: Double, _ b: Double) -> Double {
-    (a <= b || a.isNaN) ? a : b
+    (a < b || a.isNaN) ? a : b
 }
 
 /// `np.logaddexp`: log(exp(a) + exp(b)) without overflow.

@@ -19,7 +19,8 @@ extension NDArray {
     public static func eye(_ n: Int, _ m: Int?, k: Int) throws -> NDArray {
         let cols = m ?? n
         let result = try NDArray(shape: [n, cols])
-        if n > 0 && cols > 0 {
+        // Rows i with 0 <= i + k < cols (k compared first, so no overflow).
+        if n > 0 && cols > 0 && k < cols && k > -n {
             var i = Swift.max(0, -k)
             while i < n && i + k < cols {
                 result.data[i * cols + i + k] = 1
@@ -46,7 +47,7 @@ extension NDArray {
             if c.isNaN {
                 throw ADLError.value("arange: cannot compute length")
             }
-            if c > Double(Int.max) || c < -Double(Int.max) {
+            if c >= 9.2e18 || c <= -9.2e18 {
                 throw ADLError.value("Maximum allowed size exceeded")
             }
             length = Swift.max(0, Int(c))

@@ -323,8 +323,7 @@ extension NDArray {
             return out
         }
         let shape = try broadcastShapes(a.shape, b.shape)
-        let count = shape.reduce(1, *)
-        if count > maxElements { throw allocationError(elements: count) }
+        let count = try checkedCount(shape)
         let out = output(shape: shape, count: count, isBool: op.yieldsBool, reuse: reuse)
         if count == 0 { return out }
         if b.count == 1 && a.count == count {

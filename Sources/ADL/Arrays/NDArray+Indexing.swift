@@ -36,6 +36,32 @@ extension NDArray {
         var dims: [SelectedDim]
         var shape: [Int]
         var count: Int
+        /// True when an array or mask component took part.
+        var advanced: Bool
+        /// True when the index picks one element with integers alone.
+        var element: Bool
+        /// An out-of-bounds entry of an index array, reported after the
+        /// shape checks (the table then holds 0 in its place).
+        var pendingError: ADLError?
+    }
+
+    /// NumPy's messages for a value that does not broadcast to the target of
+    /// an index assignment (shapes printed without spaces, as NumPy does).
+    @inline(never)
+    static func assignmentShapeError(value: [Int], target: [Int], advanced: Bool,
+                                     element: Bool) -> ADLError {
+        func compact(_ s: [Int]) -> String {
+            "(" + s.map(String.init).joined(separator: ",") + (s.count == 1 ? ",)" : ")")
+        }
+        if element {
+            return ADLError.shape("setting an array element with a sequence.")
+        }
+        if advanced {
+            return ADLError.shape(
+                "shape mismatch: value array of shape \(compact(value)) could not be broadcast to indexing result of shape \(compact(target))")
+        }
+        return ADLError.shape(
+            "could not broadcast input array from shape \(compact(value)) into shape \(compact(target))")
     }
 
     /// The (start, count, step) of a Python slice over an axis of `length`.
@@ -56,6 +82,8 @@ extension NDArray {
         let count: Int
         if step > 0 {
             count = hi > lo ? (hi - lo - 1) / step + 1 : 0
+        } else if step == Int.min {
+            count = lo > hi ? 1 : 0
         } else {
             count = lo > hi ? (lo - hi - 1) / (-step) + 1 : 0
         }
@@ -96,6 +124,10 @@ extension NDArray {
         var dims: [SelectedDim] = []
         var resultShape: [Int] = []
         var axis = 0
+        var pendingError: ADLError? = nil
+        /// Where the advanced component's dimension sits: its index in `dims`,
+        /// and the range of its axes in `resultShape`.
+        var advancedPlacement: (Int, Int, Int)? = nil
 
         func fullAxis() {
             dims.append(SelectedDim(size: shape[axis], stride: strides[axis], table: nil))
@@ -116,7 +148,10 @@ extension NDArray {
             case let .slice(start, stop, step):
                 let b = try NDArray.sliceBounds(start: start, stop: stop, step: step, length: shape[axis])
                 if b.count > 0 { offset += b.start * strides[axis] }
-                dims.append(SelectedDim(size: b.count, stride: b.step * strides[axis], table: nil))
+                // A step never moves when at most one element is taken (and a
+                // huge step times the stride could overflow).
+                let step = b.count > 1 ? b.step * strides[axis] : 0
+                dims.append(SelectedDim(size: b.count, stride: step, table: nil))
                 resultShape.append(b.count)
                 axis += 1
             case .newAxis:
@@ -125,11 +160,13 @@ extension NDArray {
             case .ellipsis:
                 for _ in 0..<(ndim - consumed) { fullAxis() }
             case .mask(let m):
+                advancedPlacement = (dims.count, resultShape.count, 1)
                 let table = try maskOffsets(m, at: axis, strides: strides)
                 dims.append(SelectedDim(size: table.count, stride: 0, table: table))
                 resultShape.append(table.count)
                 axis += m.ndim
             case .intArray(let a):
+                advancedPlacement = (dims.count, resultShape.count, a.isBool ? 1 : a.ndim)
                 if a.isBool {
                     let table = try maskOffsets(a, at: axis, strides: strides)
                     dims.append(SelectedDim(size: table.count, stride: 0, table: table))
@@ -148,7 +185,14 @@ extension NDArray {
                     let i = Int(v)
                     let j = i < 0 ? i + size : i
                     if j < 0 || j >= size {
-                        throw ADLError.index("index \(i) is out of bounds for axis \(axis) with size \(size)")
+                        // NumPy checks index arrays while iterating, after the
+                        // shapes of an assignment: report it from get/set.
+                        if pendingError == nil {
+                            pendingError = ADLError.index(
+                                "index \(i) is out of bounds for axis \(axis) with size \(size)")
+                        }
+                        table.append(0)
+                        continue
                     }
                     table.append(j * strides[axis])
                 }
@@ -160,8 +204,38 @@ extension NDArray {
             }
         }
         while axis < ndim { fullAxis() }
+        // NumPy counts integer components as advanced indices too when an
+        // array index is present; if they are not all adjacent in the index,
+        // the advanced dimensions move to the front of the result.
+        if advanced > 0, let (dimIndex, shapeStart, shapeCount) = advancedPlacement,
+           !NDArray.advancedIndicesAdjacent(index) {
+            let dim = dims.remove(at: dimIndex)
+            dims.insert(dim, at: 0)
+            let moved = Array(resultShape[shapeStart..<(shapeStart + shapeCount)])
+            resultShape.removeSubrange(shapeStart..<(shapeStart + shapeCount))
+            resultShape.insert(contentsOf: moved, at: 0)
+        }
         let count = resultShape.reduce(1, *)
-        return Selection(offset: offset, dims: dims, shape: resultShape, count: count)
+        return Selection(offset: offset, dims: dims, shape: resultShape, count: count,
+                         advanced: advanced > 0,
+                         element: advanced == 0 && ellipses == 0 && resultShape.isEmpty,
+                         pendingError: pendingError)
+    }
+
+    /// True when the integer and array components of an index are consecutive
+    /// (NumPy's `consec` test in mapping.c: any other component between two
+    /// of them, an empty ellipsis included, breaks adjacency).
+    static func advancedIndicesAdjacent(_ index: [IndexComponent]) -> Bool {
+        var status = -1  // -1 none yet, 0 inside the run, 1 after the run
+        for component in index {
+            switch component {
+            case .int, .mask, .intArray:
+                if status == -1 { status = 0 } else if status == 1 { return false }
+            case .slice, .newAxis, .ellipsis:
+                if status == 0 { status = 1 }
+            }
+        }
+        return true
     }
 
     /// The offsets (relative to the current base) of the true elements of a
@@ -174,22 +248,13 @@ extension NDArray {
         if mask.ndim == 0 {
             return mask.data[0] != 0 ? [0] : []
         }
+        // The masked axes are consecutive axes of a C-order array, so mask
+        // element t sits t * (stride of the last masked axis) from the base.
+        let step = strides[axis + mask.ndim - 1]
         var table = [Int]()
-        let k = mask.ndim
-        var index = [Int](repeating: 0, count: k)
-        var offset = 0
-        for t in 0..<mask.count {
-            if mask.data[t] != 0 { table.append(offset) }
-            var d = k - 1
-            while d >= 0 {
-                index[d] += 1
-                offset += strides[axis + d]
-                if index[d] < mask.shape[d] { break }
-                offset -= strides[axis + d] * mask.shape[d]
-                index[d] = 0
-                d -= 1
-            }
-        }
+        table.reserveCapacity(mask.count)
+        let m = mask.data
+        for t in 0..<mask.count where m[t] != 0 { table.append(t * step) }
         return table
     }
 
@@ -240,9 +305,35 @@ extension NDArray {
         }
     }
 
+    /// The mask when `index` is a single bool array of exactly this shape
+    /// (`x[x > 0]`), which has a direct loop.
+    private func wholeMask(_ index: [IndexComponent]) -> NDArray? {
+        guard index.count == 1 else { return nil }
+        switch index[0] {
+        case .mask(let m), .intArray(let m):
+            return m.isBool && m.shape == shape && ndim > 0 ? m : nil
+        default:
+            return nil
+        }
+    }
+
     /// Reads `self[index]` into a fresh array (0-d when every component is an int).
     public func get(_ index: [IndexComponent]) throws -> NDArray {
+        if let mask = wholeMask(index) {
+            let m = mask.data
+            var trues = 0
+            for i in 0..<count where m[i] != 0 { trues += 1 }
+            let result = try NDArray(uninitializedShape: [trues], isBool: isBool)
+            let out = result.data
+            var k = 0
+            for i in 0..<count where m[i] != 0 {
+                out[k] = data[i]
+                k += 1
+            }
+            return result
+        }
         let sel = try select(index)
+        if let error = sel.pendingError { throw error }
         let result = try NDArray(uninitializedShape: sel.shape, isBool: isBool)
         var out = result.data
         let src = UnsafePointer(data)
@@ -278,9 +369,10 @@ extension NDArray {
                 vShape[$0] == 1 || vShape[$0] == sel.shape[$0 + sel.shape.count - vShape.count]
             }
             if !fits {
-                throw ADLError.shape(
-                    "could not broadcast input array from shape \(formatShape(value.shape)) into shape \(formatShape(sel.shape))")
+                throw NDArray.assignmentShapeError(value: value.shape, target: sel.shape,
+                                                   advanced: sel.advanced, element: sel.element)
             }
+            if let error = sel.pendingError { throw error }
             if v.count == 1 {
                 try set(index, scalar: v.data[0])
                 return
@@ -289,6 +381,7 @@ extension NDArray {
         } else if v === self {
             v = v.copy()
         }
+        if let error = sel.pendingError { throw error }
         let toBool = isBool && !v.isBool
         var src = UnsafePointer(v.data)
         let dst = data
@@ -321,7 +414,14 @@ extension NDArray {
 
     /// Writes one value into every element of `self[index]`.
     public func set(_ index: [IndexComponent], scalar: Double) throws {
+        if let mask = wholeMask(index) {
+            let v = isBool ? (scalar != 0 ? 1.0 : 0.0) : scalar
+            let m = mask.data
+            for i in 0..<count where m[i] != 0 { data[i] = v }
+            return
+        }
         let sel = try select(index)
+        if let error = sel.pendingError { throw error }
         let v = isBool ? (scalar != 0 ? 1.0 : 0.0) : scalar
         let dst = data
         NDArray.forEachRun(sel, strided: { offset, length, stride in

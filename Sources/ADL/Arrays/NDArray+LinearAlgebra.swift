@@ -134,12 +134,12 @@ extension NDArray {
             throw ADLError.shape(
                 "shapes (\(sa)\(a.ndim == 1 ? "," : "")) and (\(sb)\(b.ndim == 1 ? "," : "")) not aligned: \(k) (dim \(a.ndim - 1)) != \(kb) (dim \(kAxisB))")
         }
+        let rows = a.shape.dropLast().reduce(1, *)
         if b.ndim <= 2 {
-            return try matmul(a.ndim <= 2 ? a : a.reshaped([-1, k]), b)
+            return try matmul(a.ndim <= 2 ? a : a.reshaped([rows, k]), b)
                 .reshaped(Array(a.shape.dropLast()) + Array(b.shape.dropFirst()))
         }
         // b is (J..., k, m): result[i..., j..., l] = Σ_p a[i..., p] b[j..., p, l].
-        let rows = a.count / Swift.max(k, 1)
         let m = b.shape[b.ndim - 1]
         let batchShape = Array(b.shape.dropLast(2))
         let batches = batchShape.reduce(1, *)

@@ -118,7 +118,12 @@ extension NDArray {
         while true {
             let src = data + inOffset
             let dst = out + outOffset
-            if innerReduced {
+            if innerReduced && r == .prod {
+                // NumPy multiplies into the accumulator in order (no pairwise).
+                var p = dst[0]
+                for i in 0..<inner { p *= src[i] }
+                dst[0] = p
+            } else if innerReduced {
                 dst[0] = NDArray.combine(r, dst[0], NDArray.reduceRun(r, src, inner))
             } else {
                 NDArray.combineRows(r, dst, src, inner)

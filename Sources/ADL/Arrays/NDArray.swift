@@ -94,22 +94,34 @@ public final class NDArray {
         data.deallocate()
     }
 
-    /// Allocates `n` doubles, 64-byte aligned; large buffers are advised to use
-    /// transparent huge pages, as NumPy does, which halves page-fault time.
+    /// Allocates `n` doubles, 64-byte aligned. Buffers of 4 MiB and more are
+    /// 2 MiB aligned and advised to use transparent huge pages (NumPy advises
+    /// too), which cuts the page-fault cost of a fresh result by about half.
     private static func allocateBuffer(_ n: Int) -> UnsafeMutablePointer<Double> {
         let bytes = n * MemoryLayout<Double>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         #if canImport(Glibc)
+        let hugePage = 2 << 20
         if bytes >= (4 << 20) {
-            let page = 4096
-            let start = (Int(bitPattern: raw) + page - 1) & ~(page - 1)
-            let end = (Int(bitPattern: raw) + bytes) & ~(page - 1)
-            if end > start, let p = UnsafeMutableRawPointer(bitPattern: start) {
-                _ = madvise(p, end - start, 14)  // MADV_HUGEPAGE
-            }
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: hugePage)
+            _ = madvise(raw, bytes & ~4095, 14)  // MADV_HUGEPAGE
+            return raw.bindMemory(to: Double.self, capacity: n)
         }
         #endif
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         return raw.bindMemory(to: Double.self, capacity: n)
+    }
+
+    /// The element count of a shape, or the allocation error when it exceeds
+    /// `maxElements` (or Int).
+    static func checkedCount(_ shape: [Int]) throws -> Int {
+        var total = 1
+        for dim in shape {
+            let (product, overflow) = total.multipliedReportingOverflow(by: dim)
+            if overflow { throw allocationError(elements: nil) }
+            total = product
+        }
+        if total > maxElements { throw allocationError(elements: total) }
+        return total
     }
 
     @inline(never)
@@ -238,12 +250,40 @@ public final class NDArray {
     }
 
     func permutedUnchecked(_ axes: [Int]) -> NDArray {
+        if axes == [1, 0] {
+            return transposed2D()
+        }
         let sourceStrides = NDArray.contiguousStrides(shape)
         let newShape = axes.map { shape[$0] }
         let strides = axes.map { sourceStrides[$0] }
         let result = NDArray(validShape: newShape, count: count, isBool: isBool)
         if count > 0 {
             stridedCopy(from: data, shape: newShape, strides: strides, to: result.data)
+        }
+        return result
+    }
+
+    /// The transpose of a matrix, copied in 32×32 tiles so that both the reads
+    /// and the writes stay within cache lines.
+    private func transposed2D() -> NDArray {
+        let rows = shape[0]
+        let cols = shape[1]
+        let result = NDArray(validShape: [cols, rows], count: count, isBool: isBool)
+        let src = data
+        let dst = result.data
+        let tile = 32
+        var i0 = 0
+        while i0 < rows {
+            let i1 = Swift.min(i0 + tile, rows)
+            var j0 = 0
+            while j0 < cols {
+                let j1 = Swift.min(j0 + tile, cols)
+                for i in i0..<i1 {
+                    for j in j0..<j1 { dst[j * rows + i] = src[i * cols + j] }
+                }
+                j0 = j1
+            }
+            i0 = i1
         }
         return result
     }

@@ -34,13 +34,24 @@ public enum DiagnosticRenderer {
         for note in error.notes {
             out += "  = \(note)\n"
         }
-        for entry in error.trace {
-            if let from = entry.calledFrom {
-                out += "  in \(entry.function) (\(entry.file):\(entry.line)), called from \(from)\n"
-            } else {
-                out += "  in \(entry.function) (\(entry.file):\(entry.line))\n"
-            }
+        // Deep recursion repeats one frame many times: show it three times, then count.
+        var index = 0
+        let trace = error.trace
+        while index < trace.count {
+            let entry = trace[index]
+            var run = 1
+            while index + run < trace.count && trace[index + run] == entry { run += 1 }
+            for _ in 0..<min(run, 3) { out += line(entry) }
+            if run > 3 { out += "  [previous line repeated \(run - 3) more times]\n" }
+            index += run
         }
         return out
+    }
+
+    static func line(_ entry: TraceEntry) -> String {
+        if let from = entry.calledFrom {
+            return "  in \(entry.function) (\(entry.file):\(entry.line)), called from \(from)\n"
+        }
+        return "  in \(entry.function) (\(entry.file):\(entry.line))\n"
     }
 }

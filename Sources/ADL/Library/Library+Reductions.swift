@@ -15,6 +15,15 @@ extension Library {
                     guard args.keywords.isEmpty else {
                         throw ADLError.argument("\(name)() with several arguments takes no keywords")
                     }
+                    if args.positional.allSatisfy({ Operators.number($0) != nil }) {
+                        // All scalars: Python's builtin, which keeps the winning value as it is (an int stays an int).
+                        var best = args.positional[0]
+                        for v in args.positional.dropFirst() {
+                            guard let x = Operators.number(v), let b = Operators.number(best) else { continue }
+                            if kind == .max ? x > b : x < b { best = v }
+                        }
+                        return best
+                    }
                     var acc = args.positional[0]
                     for v in args.positional.dropFirst() {
                         acc = try mapBinary(kind == .max ? .maximum : .minimum, acc, v)

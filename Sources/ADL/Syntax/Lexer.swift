@@ -19,6 +19,9 @@ public struct Lexer {
         "class", "try", "except", "finally", "raise", "global", "nonlocal",
         "yield", "with", "async", "await", "assert",
     ]
+    /// The keywords by spelling.
+    static let keywords: [String: Token.Keyword] = Dictionary(
+        uniqueKeysWithValues: Token.Keyword.allCases.map { ($0.rawValue, $0) })
     /// How deeply f-strings may nest inside f-string replacement fields.
     static let maxFStringNesting = 20
 
@@ -273,7 +276,7 @@ public struct Lexer {
                 break
             }
         }
-        if let keyword = Token.Keyword(rawValue: name) {
+        if let keyword = Self.keywords[name] {
             return Token(.keyword(keyword), loc)
         }
         if Self.unsupportedKeywords.contains(name) {
@@ -286,22 +289,7 @@ public struct Lexer {
     private mutating func scanOperator() throws(ADLError) -> Token {
         let loc = currentLoc
         guard let first = peek() else { return Token(.eof, loc) }
-        var matched: Token.Operator?
-        var length = 0
-        for candidate in stride(from: 3, through: 1, by: -1) {
-            var spelling = String.UnicodeScalarView()
-            for offset in 0..<candidate {
-                guard let scalar = peek(offset) else { break }
-                spelling.append(scalar)
-            }
-            guard spelling.count == candidate else { continue }
-            if let op = Token.Operator(rawValue: String(spelling)) {
-                matched = op
-                length = candidate
-                break
-            }
-        }
-        guard let op = matched else {
+        guard let (op, length) = Self.matchOperator(first, peek(1), peek(2)) else {
             if first == "!" {
                 throw error("'!' is not an operator in ADL; use 'not' (or '!=')", at: loc)
             }
@@ -329,6 +317,50 @@ public struct Lexer {
             break
         }
         return Token(.op(op), loc)
+    }
+
+    /// The operator spelled by the longest prefix of `a b c`, and its length.
+    private static func matchOperator(
+        _ a: Unicode.Scalar, _ b: Unicode.Scalar?, _ c: Unicode.Scalar?
+    ) -> (Token.Operator, Int)? {
+        /// `plain`, or `withEqual` when `=` follows.
+        func assigning(_ plain: Token.Operator, _ withEqual: Token.Operator) -> (Token.Operator, Int) {
+            b == "=" ? (withEqual, 2) : (plain, 1)
+        }
+        /// A doubled operator (`**`, `//`, `<<`, `>>`) and its augmented form, else `single`.
+        func doubled(
+            _ single: (Token.Operator, Int), _ double: Token.Operator, _ doubleEqual: Token.Operator
+        ) -> (Token.Operator, Int) {
+            guard b == a else { return single }
+            return c == "=" ? (doubleEqual, 3) : (double, 2)
+        }
+        switch a {
+        case "+": return assigning(.plus, .plusEqual)
+        case "-": return b == ">" ? (.arrow, 2) : assigning(.minus, .minusEqual)
+        case "*": return doubled(assigning(.star, .starEqual), .doubleStar, .doubleStarEqual)
+        case "/": return doubled(assigning(.slash, .slashEqual), .doubleSlash, .doubleSlashEqual)
+        case "%": return assigning(.percent, .percentEqual)
+        case "@": return assigning(.at, .atEqual)
+        case "&": return assigning(.amper, .amperEqual)
+        case "|": return assigning(.pipe, .pipeEqual)
+        case "^": return assigning(.caret, .caretEqual)
+        case "~": return (.tilde, 1)
+        case "<": return doubled(assigning(.less, .lessEqual), .leftShift, .leftShiftEqual)
+        case ">": return doubled(assigning(.greater, .greaterEqual), .rightShift, .rightShiftEqual)
+        case "=": return assigning(.equal, .equalEqual)
+        case "!": return b == "=" ? (.notEqual, 2) : nil
+        case ":": return assigning(.colon, .colonEqual)
+        case ".": return b == "." && c == "." ? (.ellipsis, 3) : (.dot, 1)
+        case "(": return (.leftParen, 1)
+        case ")": return (.rightParen, 1)
+        case "[": return (.leftBracket, 1)
+        case "]": return (.rightBracket, 1)
+        case "{": return (.leftBrace, 1)
+        case "}": return (.rightBrace, 1)
+        case ",": return (.comma, 1)
+        case ";": return (.semicolon, 1)
+        default: return nil
+        }
     }
 
     private static func invalidCharacterMessage(_ scalar: Unicode.Scalar) -> String {

@@ -16,7 +16,7 @@ public struct Token: Sendable, Equatable {
     }
 
     /// What a token is, with its value for names and literals.
-    public indirect enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
         case name(String)
         case int(Int)
         case float(Double)

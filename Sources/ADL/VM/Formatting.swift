@@ -92,6 +92,8 @@ public enum Formatting {
 public enum Suggestions {
     /// The candidate closest to `name`, if it is close enough to be a likely typo.
     public static func closest(to name: String, among candidates: [String]) -> String? {
+        // One- and two-letter names are too short for a meaningful guess.
+        guard name.count >= 3 else { return nil }
         let target = Array(name.lowercased().unicodeScalars)
         var best: (String, Int)?
         for c in Set(candidates) where c != name && !c.hasPrefix("$") {

@@ -8,9 +8,6 @@ enum Indexing {
         switch base {
         case .array(let a):
             return Value.wrap(try a.get(try components(indices)))
-        case .float, .int, .bool:
-            let a = try Coerce.array(base)
-            return Value.wrap(try a.get(try components(indices)))
         case .tuple(let t):
             return try sequenceGet(t.items, indices, typeName: "tuple") { .tuple($0) }
         case .list(let l):

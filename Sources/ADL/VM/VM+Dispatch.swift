@@ -1,6 +1,7 @@
 // The dispatch loop. Hot state (ip, sp, the frame's code, constants and
 // locals) lives in locals; `self.sp` and `frames[last].ip` are written back
-// before anything that can call out (builtins, user calls, errors).
+// before anything that can call out (builtins, user calls) or throw: the
+// error handler unwinds from `self.sp`, so it must never be stale there.
 
 extension VM {
     /// Runs until the frame count drops to `stopDepth` (the frame that
@@ -32,7 +33,7 @@ extension VM {
                 case .loadLocal:
                     let v = slots[Int(ins.a)]
                     if case .undefined = v {
-                        throw unboundLocal(frame, Int(ins.a))
+                        self.sp = sp; throw unboundLocal(frame, Int(ins.a))
                     }
                     (stack + sp).initialize(to: v)
                     sp += 1
@@ -40,11 +41,11 @@ extension VM {
                     sp -= 1
                     slots[Int(ins.a)] = (stack + sp).move()
                 case .deleteLocal:
-                    if case .undefined = slots[Int(ins.a)] { throw unboundLocal(frame, Int(ins.a)) }
+                    if case .undefined = slots[Int(ins.a)] { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
                     slots[Int(ins.a)] = .undefined
                 case .loadCell:
-                    guard case .cell(let cell) = slots[Int(ins.a)] else { throw unboundLocal(frame, Int(ins.a)) }
-                    if case .undefined = cell.value { throw unboundLocal(frame, Int(ins.a)) }
+                    guard case .cell(let cell) = slots[Int(ins.a)] else { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    if case .undefined = cell.value { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
                     (stack + sp).initialize(to: cell.value)
                     sp += 1
                 case .storeCell:
@@ -62,6 +63,7 @@ extension VM {
                     let v = frame.function.captured[Int(ins.a)].value
                     if case .undefined = v {
                         let name = frame.function.proto.freeNames[Int(ins.a)]
+                        self.sp = sp
                         throw ADLError(.name, "free variable '\(name)' referenced before assignment in enclosing scope")
                     }
                     (stack + sp).initialize(to: v)
@@ -71,14 +73,14 @@ extension VM {
                     frame.function.captured[Int(ins.a)].value = (stack + sp).move()
                 case .loadGlobal:
                     let v = globals.values[Int(ins.a)]
-                    if case .undefined = v { throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    if case .undefined = v { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
                     (stack + sp).initialize(to: v)
                     sp += 1
                 case .storeGlobal:
                     sp -= 1
                     globals.values[Int(ins.a)] = (stack + sp).move()
                 case .deleteGlobal:
-                    if case .undefined = globals.values[Int(ins.a)] { throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    if case .undefined = globals.values[Int(ins.a)] { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
                     globals.values[Int(ins.a)] = .undefined
                 case .loadBuiltin:
                     (stack + sp).initialize(to: .builtin(builtins.functions[Int(ins.a)]))
@@ -139,6 +141,7 @@ extension VM {
                     ip = Int(ins.a)
                     if interruptRequested.load(ordering: .relaxed) {
                         interruptRequested.store(false, ordering: .relaxed)
+                        self.sp = sp
                         throw ADLError(.interrupt, "interrupted")
                     }
                 case .jumpIfFalse:
@@ -171,6 +174,7 @@ extension VM {
                     let stop = (stack + sp - 2).move()
                     let start = (stack + sp - 3).move()
                     sp -= 3
+                    self.sp = sp
                     let a = Int(ins.a)
                     slots[a] = .int(try Operators.rangeInt(start, "start"))
                     slots[a + 1] = .int(try Operators.rangeInt(stop, "stop"))
@@ -195,10 +199,12 @@ extension VM {
                 case .getIterator:
                     let x = (stack + sp - 1).move()
                     sp -= 1
+                    self.sp = sp
                     let it = try Operators.iterator(x)
                     (stack + sp).initialize(to: .iterator(it))
                     sp += 1
                 case .forIterator:
+                    self.sp = sp
                     guard case .iterator(let it) = stack[sp - 1] else {
                         throw ADLError.type("internal: FOR_ITER without an iterator")
                     }
@@ -214,6 +220,7 @@ extension VM {
                 case .call, .callKeywords:
                     if interruptRequested.load(ordering: .relaxed) {
                         interruptRequested.store(false, ordering: .relaxed)
+                        self.sp = sp
                         throw ADLError(.interrupt, "interrupted")
                     }
                     var names: [String] = []
@@ -282,6 +289,7 @@ extension VM {
                 case .buildRecord:
                     let n = Int(ins.a)
                     let start = sp - 2 * n
+                    self.sp = sp
                     for i in 0..<n {
                         guard case .string = stack[start + 2 * i] else {
                             throw ADLError.type("record keys must be strings, not \(stack[start + 2 * i].typeName)")
@@ -361,13 +369,13 @@ extension VM {
                     let slot = Int(ins.b)
                     switch ins.op {
                     case .setIndexLocal:
-                        if case .undefined = slots[slot] { throw unboundLocal(frame, slot) }
+                        if case .undefined = slots[slot] { self.sp = sp; throw unboundLocal(frame, slot) }
                         try Indexing.set(&slots[slot], indices, value)
                     case .setIndexGlobal:
-                        if case .undefined = globals.values[slot] { throw undefinedGlobal(slot, frame: frame) }
+                        if case .undefined = globals.values[slot] { self.sp = sp; throw undefinedGlobal(slot, frame: frame) }
                         try Indexing.set(&globals.values[slot], indices, value)
                     case .setIndexCell:
-                        guard case .cell(let cell) = slots[slot] else { throw unboundLocal(frame, slot) }
+                        guard case .cell(let cell) = slots[slot] else { self.sp = sp; throw unboundLocal(frame, slot) }
                         try Indexing.set(&cell.value, indices, value)
                     default:
                         let cell = frame.function.captured[slot]
@@ -391,7 +399,7 @@ extension VM {
                 }
             }
         } catch {
-            self.sp = sp
+            // `self.sp` is current at every throw site (see the note at the top).
             if !frames.isEmpty { frames[frames.count - 1].ip = ip }
             throw annotate(error, frameIndex: frames.count - 1, ip: ip)
         }

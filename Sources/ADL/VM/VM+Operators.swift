@@ -8,6 +8,9 @@ extension VM {
         // Arrays first, handing over ownership so a unique temporary can be reused.
         if case .array = l { return try arrayBinary(op, consume l, consume r) }
         if case .array = r { return try arrayBinary(op, consume l, consume r) }
+        // A ragged list used in arithmetic: say which shapes did not fit.
+        if case .list = l, Operators.elementwise(op) != nil, op != .equal, op != .notEqual { _ = try Coerce.array(l) }
+        if case .list = r, Operators.elementwise(op) != nil, op != .equal, op != .notEqual { _ = try Coerce.array(r) }
         switch (l, r) {
         case (.int(let x), .int(let y)):
             return try Operators.intBinary(op, x, y)

@@ -8,6 +8,7 @@
 // - A frame's locals are stack[base..<base+localCount]; its callee sits at base-1.
 
 import Synchronization
+@preconcurrency import Glibc
 
 /// Set by the SIGINT handler; polled on backward jumps and calls.
 public let interruptRequested = Atomic<Bool>(false)
@@ -209,8 +210,7 @@ public final class VM {
             } else {
                 let kw = keywordNames[i - positionalCount]
                 guard let p = params.firstIndex(of: kw) else {
-                    sp = base + i + 1
-                    // Restore what was moved so the unwinder sees initialised memory.
+                    // Refill what was moved so the unwinder sees initialised memory.
                     (stack + base).initialize(repeating: .none, count: i + 1)
                     throw ADLError.argument("\(name)() got an unexpected keyword argument '\(kw)'")
                 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Benchmarks: ADL side by side with its reference peers, in one run on this machine.
+#
+#   make bench                      builds the release binary, then runs this
+#   bash bench/run.sh               the same, with a binary already built
+#
+# Workloads (ADL script in bench/adl/ vs scripts in shared/bench/ref/):
+#   B1  scalar loop      b01_loop.adl    vs lua5.4 b01_loop.lua, CPython b01_loop.py
+#   B2  fib(27)          b02_fib.adl     vs lua5.4 b02_fib.lua,  CPython b02_fib.py
+#   B3  chain + sum      b03_chain.adl   vs NumPy b03_chain_numpy.py
+#   B4  1000x1000 @      b04_matmul.adl  vs NumPy b04_matmul_numpy.py
+#   B11 startup          adl -c "1 + 1"  vs python3 -c, lua5.4 -e (hyperfine, else a timed loop)
+# Every script times its own steady-state work and prints one JSON line last; those lines
+# go to bench/out/results.jsonl and bench/report.py prints the table with the goals.
+#
+# Environment:
+#   ADL      the adl binary            (default: .build/release/adl, built when missing)
+#   SHARED   the shared/ folder        (default: the one beside the repository)
+#   VENV     Python env for the peers  (default: .venv; numpy and threadpoolctl added when missing)
+#   ONLY     workloads to run, e.g. ONLY="B1 B4"   (default: all)
+#   B11_RUNS startup runs per command  (default: 20)
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every timed command, ADL and peers.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+REF=$SHARED/bench/ref
+ADL=${ADL:-$ROOT/.build/release/adl}
+VENV=${VENV:-$ROOT/.venv}
+PY=$VENV/bin/python
+OUT=$ROOT/bench/out
+RUNS=${B11_RUNS:-20}
+NOBLAS=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONDONTWRITEBYTECODE=1)
+
+say() { echo "bench: $*" >&2; }
+selected() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
+# --- setup (idempotent) -----------------------------------------------------------------
+if [ ! -d "$REF" ]; then
+  say "no reference scripts at $REF (set SHARED=/path/to/shared)"
+  exit 1
+fi
+case $ADL in /*) ;; *) ADL=$PWD/$ADL ;; esac
+if [ ! -x "$ADL" ]; then
+  say "no adl binary at $ADL; building the release binary"
+  (cd "$ROOT" && swift build -c release) || { say "build failed"; exit 1; }
+  ADL=$ROOT/.build/release/adl
+fi
+
+missing=()
+command -v lua5.4 >/dev/null || missing+=(lua5.4)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    say "missing ${missing[*]} (sudo apt-get install ${missing[*]}); their rows will be empty"
+  fi
+fi
+if ! "$PY" -c "import numpy, threadpoolctl" 2>/dev/null; then
+  say "preparing $VENV (numpy, threadpoolctl)"
+  [ -x "$PY" ] || python3 -m venv "$VENV" || { say "could not create $VENV"; exit 1; }
+  "$PY" -m pip install -q --disable-pip-version-check numpy threadpoolctl || { say "pip install failed"; exit 1; }
+fi
+
+mkdir -p "$OUT"
+: > "$OUT/results.jsonl"
+cut -d' ' -f1-3 /proc/loadavg > "$OUT/loadavg_start"
+
+# run NAME CMD...: stdout to out/NAME.out, stderr to out/NAME.err, last line to results.jsonl
+run() {
+  local name=$1; shift
+  say "$name"
+  if "${NOBLAS[@]}" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"; then
+    local last; last=$(tail -n 1 "$OUT/$name.out")
+    if [[ $last == "{"* ]]; then
+      echo "$last" >> "$OUT/results.jsonl"
+    else
+      say "  $name printed no JSON line (see $OUT/$name.out)"
+    fi
+  else
+    say "  FAILED: $name (see $OUT/$name.err)"
+  fi
+}
+
+# --- B1, B2: interpreters ---------------------------------------------------------------
+if selected B1; then
+  run b01_adl     "$ADL" "$ROOT/bench/adl/b01_loop.adl"
+  run b01_lua54   lua5.4 "$REF/b01_loop.lua"
+  run b01_cpython "$PY" "$REF/b01_loop.py"
+fi
+if selected B2; then
+  run b02_adl     "$ADL" "$ROOT/bench/adl/b02_fib.adl"
+  run b02_lua54   lua5.4 "$REF/b02_fib.lua"
+  run b02_cpython "$PY" "$REF/b02_fib.py"
+fi
+
+# --- B3, B4: arrays -----------------------------------------------------------------------
+if selected B3; then
+  run b03_adl     "$ADL" "$ROOT/bench/adl/b03_chain.adl"
+  run b03_numpy   "$PY" "$REF/b03_chain_numpy.py"
+fi
+if selected B4; then
+  run b04_adl     "$ADL" "$ROOT/bench/adl/b04_matmul.adl"
+  run b04_numpy   "$PY" "$REF/b04_matmul_numpy.py"
+fi
+
+# --- B11: startup -------------------------------------------------------------------------
+# startup SYSTEM NAME CMD...: one B11 JSON line for CMD, via hyperfine when it is there.
+startup() {
+  local system=$1 name=$2; shift 2
+  local m
+  if command -v hyperfine >/dev/null; then
+    local json=$OUT/b11_$system.json
+    # hyperfine -N splits its command string like a shell: quote every word.
+    if ! "${NOBLAS[@]}" hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$json" \
+        "$(printf '%q ' "$@")" > "$OUT/b11_$system.txt" 2>&1; then
+      say "  FAILED: $name (see $OUT/b11_$system.txt)"
+      return
+    fi
+    m=$("$PY" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(json.dumps({"name": sys.argv[2], "min": r["min"] * 1e3, "median": r["median"] * 1e3,
+                  "unit": "ms", "reps": len(r["times"]), "note": "hyperfine -N"}))' "$json" "$name")
+  else
+    m=$(startup_loop "$name" "$@") || return
+  fi
+  printf '{"workload": "B11", "system": "%s", "measurements": [%s]}\n' "$system" "$m" >> "$OUT/results.jsonl"
+}
+
+# startup_loop NAME CMD...: the JSON measurement of RUNS runs timed with date +%s%N.
+startup_loop() {
+  local name=$1; shift
+  local times=() i t0 t1
+  if ! "${NOBLAS[@]}" "$@" >/dev/null 2>&1; then  # warm-up, and a check that it works
+    say "  FAILED: $name"
+    return 1
+  fi
+  for ((i = 0; i < RUNS; i++)); do
+    t0=$(date +%s%N)
+    "${NOBLAS[@]}" "$@" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    times+=($((t1 - t0)))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" '
+    { t[NR] = $1 }
+    END {
+      med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+      printf "{\"name\": \"%s\", \"min\": %.4f, \"median\": %.4f, \"unit\": \"ms\", \"reps\": %d, \"note\": \"date +%%s%%N, includes env and fork\"}\n", name, t[1] / 1e6, med / 1e6, NR
+    }'
+}
+
+if selected B11; then
+  say "b11_startup"
+  startup adl     "adl -c '1 + 1'"                "$ADL" -c "1 + 1"
+  startup cpython "venv-python3 -c 'print(1+1)'"  "$PY" -c "print(1+1)"
+  command -v lua5.4 >/dev/null && startup lua5.4 "lua5.4 -e 'print(1+1)'" lua5.4 -e "print(1+1)"
+fi
+
+cut -d' ' -f1-3 /proc/loadavg > "$OUT/loadavg_end"
+"$PY" "$ROOT/bench/report.py" "$OUT"
