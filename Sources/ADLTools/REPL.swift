@@ -55,15 +55,7 @@ public final class REPL {
         if opensBlock {
             return !lastLine.trimmingCharacters(in: .whitespaces).isEmpty
         }
-        do {
-            _ = try Parser.parse(SourceFile(name: "<stdin>", text: text))
-            return false
-        } catch let error as ADLError {
-            return error.message.contains("never closed") || error.message.contains("unexpected end")
-                || text.hasSuffix("\\")
-        } catch {
-            return false
-        }
+        return Parser.isIncomplete(text)
     }
 
     private func execute(_ text: String, _ counter: inout Int) {

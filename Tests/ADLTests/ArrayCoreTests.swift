@@ -79,6 +79,12 @@ final class ArrayCoreTests: XCTestCase {
         let withNaN = try NDArray(shape: [3], values: [1, .nan, 3])
         XCTAssertTrue(try withNaN.reduce(.max, axes: nil, keepdims: false).values[0].isNaN)
         XCTAssertTrue(try withNaN.reduce(.min, axes: nil, keepdims: false).values[0].isNaN)
+        // Tied zeros: the last one wins, as in NumPy.
+        let zeros = try NDArray(shape: [2], values: [0.0, -0.0])
+        XCTAssertEqual(try zeros.reduce(.max, axes: nil, keepdims: false).values[0].sign, .minus)
+        XCTAssertEqual(try zeros.reduce(.min, axes: nil, keepdims: false).values[0].sign, .minus)
+        let zeros2 = try NDArray(shape: [2], values: [-0.0, 0.0])
+        XCTAssertEqual(try zeros2.reduce(.max, axes: nil, keepdims: false).values[0].sign, .plus)
         let mask = try NDArray(shape: [4], values: [1, 0, 1, 1], isBool: true)
         let count = try mask.reduce(.sum, axes: nil, keepdims: false)
         XCTAssertEqual(count.values, [3])

@@ -45,7 +45,7 @@ final class ArrayNumericTests: XCTestCase {
                 }
             }
             // Scalar paths agree with the scalar function.
-            for (i, a) in s.enumerated() {
+            for a in s {
                 let left = NDArray.binary(op, y, scalar: a, scalarOnLeft: true)
                 let right = NDArray.binary(op, y, scalar: a, scalarOnLeft: false)
                 for j in 0..<n {

@@ -12,6 +12,8 @@
 // - Recording writes `.out` always and `.err` only when stderr is nonempty (removing a
 //   stale one), so a script that stops failing loses its `.err`.
 // - Every script runs and every failure is reported, each with a unified diff.
+// - A script whose first line is `# mode: stdin` is piped to `adl` on standard input
+//   instead (stdin mode: expression statements echo their repr, errors name `<stdin>`).
 
 import Foundation
 import XCTest
@@ -44,7 +46,10 @@ final class GoldenTests: XCTestCase {
         let record = ProcessInfo.processInfo.environment["ADL_RECORD"] == "1"
         var failed = 0
         for script in scripts {
-            let result = try Self.run(adl, arguments: [script], in: Self.goldenDirectory, timeout: Self.timeout)
+            let path = Self.goldenDirectory.appendingPathComponent(script)
+            let piped = (Self.read(path) ?? "").hasPrefix("# mode: stdin")
+            let result = try Self.run(adl, arguments: piped ? [] : [script], in: Self.goldenDirectory,
+                                      timeout: Self.timeout, stdin: piped ? path : nil)
             let problems = record ? try Self.record(script, result) : try Self.compare(script, result)
             if !problems.isEmpty {
                 failed += 1
@@ -157,7 +162,8 @@ final class GoldenTests: XCTestCase {
 
     /// Runs `executable` with no stdin, capturing stdout and stderr through temporary files
     /// (no pipe can fill up), and kills it after `timeout` seconds.
-    static func run(_ executable: URL, arguments: [String], in directory: URL, timeout: TimeInterval) throws -> RunResult {
+    static func run(_ executable: URL, arguments: [String], in directory: URL, timeout: TimeInterval,
+                    stdin: URL? = nil) throws -> RunResult {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("adl-golden-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -177,7 +183,7 @@ final class GoldenTests: XCTestCase {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle
         let finished = DispatchSemaphore(value: 0)

@@ -326,6 +326,66 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(error("s = f'''\n{\n  a $ b}'''"), "invalid character '$' (U+0024) @ 3:5")
     }
 
+    func testConventionsTheCompilerReliesOn() throws {
+        // A trailing comma in a subscript adds no component; `x[1, 2]` has two.
+        XCTAssertEqual(expr("x[1,]"), "x[1]")
+        // Negative literals are unary minus over the literal (fold them in the compiler).
+        XCTAssertEqual(expr("-1"), "(-1)")
+        XCTAssertEqual(error("x = -9223372036854775808"), "integer literal too large @ 1:6")
+        // `{x}` has no spec (nil); `{x:}` has an empty one.
+        guard case .fstring(let parts) = try parseExpr("f'{x}{x:}'").kind,
+              case .expr(_, nil, nil) = parts[0], case .expr(_, nil, "") = parts[1] else {
+            return XCTFail("f-string specs")
+        }
+        // A call is located where its callee starts, even a parenthesised one.
+        XCTAssertEqual(try parseExpr("(f)(x)").loc, SourceLocation(line: 1, column: 1))
+        // A bare tuple starts at its first token; a parenthesised one at its `(`.
+        XCTAssertEqual(try parseExpr("  a + 1, b").loc, SourceLocation(line: 1, column: 3))
+        XCTAssertEqual(try parseExpr("(a, b)").loc, SourceLocation(line: 1, column: 1))
+        // Syntax errors carry the file, for the renderer.
+        do {
+            _ = try Parser.parse(SourceFile(name: "m.adl", text: "x = )"))
+        } catch let error as ADLError {
+            XCTAssertEqual(error.file?.name, "m.adl")
+        }
+    }
+
+    func testRealisticProgram() {
+        let text = """
+        #!/usr/bin/env adl
+        import numpy as np
+
+        def loss(w, x, y, lam=0.1):
+            r = x @ w - y      # residuals
+            return (r ** 2).mean() + lam * np.sum(w ** 2)
+
+        w = np.zeros(3)
+        for step in range(100):
+            g = grad(loss)(w, X, Y)
+            if np.linalg.norm(g) < 1e-8: break
+            w -= 0.01 * g
+        print(f"final loss {loss(w, X, Y):.6f} after {step + 1} steps")
+        """
+        XCTAssertEqual(program(text), """
+        import numpy as np
+        def loss(w, x, y, lam=0.1):
+          assign r = ((x @ w) - y)
+          return ((r ** 2).mean() + (lam * np.sum((w ** 2))))
+        assign w = np.zeros(3)
+        for step in range(100):
+          assign g = grad(loss)(w, X, Y)
+          if (np.linalg.norm(g) < 1e-08):
+            break
+          aug w -= (0.01 * g)
+        expr print(f'final loss {loss(w, X, Y):.6f} after {(step + 1)} steps')
+        """)
+    }
+
+    func testBlankAndCommentLinesInsideBlocks() {
+        let text = "if x:\n\n    # note\n  # odd indent is fine for comments\n    a = 1\n\n    b = 2\nc = 3\n"
+        XCTAssertEqual(program(text), "if x:\n  assign a = 1\n  assign b = 2\nassign c = 3")
+    }
+
     // MARK: - Locations
 
     func testOperatorAndPostfixLocations() throws {

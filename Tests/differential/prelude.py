@@ -10,7 +10,12 @@ plain Python + NumPy, by transforming the program's AST before it runs:
 
 - a list display `[...]` of numbers, bools or same-shape arrays is an array
   (`_display`); any other list display stays a list;
-- there are no integer arrays: every builtin's integer-array result is cast to float64;
+- there are no integer arrays, and a number is a 0-d array for array operations: every
+  builtin's (and every array method's) integer-array result is cast to float64, and so
+  is an integer scalar result (`sign(-2)` is `-1.0`, `sum(5)` is `5.0`), except where
+  ADL gives an int: `argmax`/`argmin`, a full `sum` of bools, `abs` of an int;
+- `**` whose Python result would be complex (`(-8) ** (1/3)`) is nan, as NumPy's float64;
+- `~` on a bool (scalar) is logical `not`, as on bool arrays; on ints it stays bitwise;
 - arrays have value semantics: assignment, parameter binding and `for` copy arrays
   (`_val`), and `x += v` on a name rebinds instead of mutating in place;
 - `/` by zero gives inf/nan as in NumPy; `//` and `%` by zero too, unless both
@@ -25,8 +30,8 @@ plain Python + NumPy, by transforming the program's AST before it runs:
 - `{...}` and `dict(...)` build records (dicts whose keys also read as attributes).
 
 Known gaps (avoid them in differential programs, or mark the program `# xfail:`):
-integer-array results of array *methods* (`mask.sum(axis=0)`), int overflow (Python
-ints are unbounded), `0.0 ** -1` inside arrays of objects, and anything outside SPEC.
+int overflow (Python ints are unbounded), truth tests of arrays and chained comparisons
+of arrays (NumPy raises), and anything outside SPEC.
 """
 import ast
 import builtins
@@ -54,14 +59,45 @@ def _floatify(x):
     return x
 
 
+def _is_bool(x):
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype.kind == "b")
+
+
+def _result(name, args, r):
+    """The result `r` of builtin or method `name` on `args` as ADL gives it (see the module doc)."""
+    r = _floatify(r)
+    if isinstance(r, np.integer):
+        keeps_int = (
+            name in ("argmax", "argmin")
+            or (name == "sum" and args and _is_bool(args[0]))
+            or (name in ("abs", "absolute") and args and isinstance(args[0], int) and not _is_bool(args[0]))
+        )
+        if not keeps_int:
+            r = float(r)
+    return r
+
+
 def _wrap(fn):
-    """`fn` with its results passed through `_floatify`."""
+    """`fn` with its results passed through `_result`."""
+    name = getattr(fn, "__name__", "")
 
     @functools.wraps(fn)
     def wrapped(*args, **kwargs):
-        return _floatify(fn(*args, **kwargs))
+        return _result(name, args, fn(*args, **kwargs))
 
     return wrapped
+
+
+def _meth(obj, name):
+    """`obj.name` for a call: an array method's results pass through `_result` like builtins'."""
+    attr = getattr(obj, name)
+    if not isinstance(obj, (np.ndarray, np.generic)) or not callable(attr):
+        return attr
+
+    def method(*args, **kwargs):
+        return _result(name, (obj, *args), attr(*args, **kwargs))
+
+    return method
 
 
 def _val(x):
@@ -219,9 +255,17 @@ def _mod(a, b):
 
 def _pow(a, b):
     try:
-        return a**b
+        r = a**b
     except (ZeroDivisionError, OverflowError):
         return float(np.power(float(a), float(b)))
+    return float("nan") if isinstance(r, complex) else r
+
+
+def _invert(x):
+    """`~x`: logical on a bool, bitwise on an int or elementwise on an array."""
+    if isinstance(x, (bool, np.bool_)):
+        return not x
+    return ~x
 
 
 _BINOPS = {ast.Div: "_truediv", ast.FloorDiv: "_floordiv", ast.Mod: "_mod", ast.Pow: "_pow"}
@@ -353,7 +397,8 @@ def _library(program, argv):
     env.update(np=namespace, numpy=namespace)
     env.update(
         _display=_display, _val=_val, _iter=_iter, _index=_index, _fmt=_fmt, _record=Record,
-        _truediv=_truediv, _floordiv=_floordiv, _mod=_mod, _pow=_pow, _numpy=namespace,
+        _truediv=_truediv, _floordiv=_floordiv, _mod=_mod, _pow=_pow, _invert=_invert, _meth=_meth,
+        _numpy=namespace,
         __name__="__main__", __builtins__=builtins,
     )
     return env
@@ -378,6 +423,17 @@ class _ToADL(ast.NodeTransformer):
     def visit_Dict(self, node):
         self.generic_visit(node)
         return _call("_record", node)
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        return _call("_invert", node.operand) if isinstance(node.op, ast.Invert) else node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = node.func
+        if isinstance(f, ast.Attribute) and not (isinstance(f.value, ast.Name) and f.value.id in ("np", "numpy")):
+            node.func = _call("_meth", f.value, ast.Constant(f.attr))
+        return node
 
     def visit_BinOp(self, node):
         self.generic_visit(node)

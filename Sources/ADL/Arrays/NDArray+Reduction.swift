@@ -65,7 +65,8 @@ extension NDArray {
             throw ADLError.value(
                 "zero-size array to reduction operation \(r.ufuncName) which has no identity")
         }
-        let resultIsBool = (r == .any || r == .all)
+        // any/all give bools; max/min of a bool array stay bool, as in NumPy.
+        let resultIsBool = r == .any || r == .all || (isBool && (r == .max || r == .min))
         let out = NDArray(validShape: outShape, count: outCount, isBool: resultIsBool)
         if outCount == 0 { return out }
 
@@ -242,7 +243,19 @@ extension NDArray {
             i += 1
         }
         if sawNaN { return .nan }
-        return Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+        let m = Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+        return m == 0 ? lastZero(a, n) : m
+    }
+
+    /// Among tied zeros NumPy's reductions return the last one (so the max of
+    /// [0.0, -0.0] is -0.0): the sign of the last zero in the run.
+    private static func lastZero(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+        var i = n - 1
+        while i >= 0 {
+            if a[i] == 0 { return a[i] }
+            i -= 1
+        }
+        return 0
     }
 
     /// Minimum of a run, nan if any element is nan.
@@ -267,7 +280,8 @@ extension NDArray {
             i += 1
         }
         if sawNaN { return .nan }
-        return Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
+        let m = Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
+        return m == 0 ? lastZero(a, n) : m
     }
 
     /// argmax / argmin: the index of the first extreme element (the first nan

@@ -15,26 +15,38 @@
 /// Splits a `SourceFile` into `Token`s.
 public struct Lexer {
     /// Python keywords ADL leaves out; using one is an error that names it.
-    static let unsupportedKeywords: Set<String> = [
+    static let unsupportedKeywords = [
         "class", "try", "except", "finally", "raise", "global", "nonlocal",
         "yield", "with", "async", "await", "assert",
     ]
-    /// The keywords by spelling.
-    static let keywords: [String: Token.Keyword] = Dictionary(
-        uniqueKeysWithValues: Token.Keyword.allCases.map { ($0.rawValue, $0) })
+    /// Every reserved word by spelling: an ADL keyword, or nil for an unsupported Python one.
+    static let reservedWords: [String: Token.Keyword?] = {
+        var words: [String: Token.Keyword?] = [:]
+        for keyword in Token.Keyword.allCases {
+            words[keyword.rawValue] = .some(keyword)
+        }
+        for word in unsupportedKeywords {
+            words[word] = .some(nil)
+        }
+        return words
+    }()
     /// How deeply f-strings may nest inside f-string replacement fields.
     static let maxFStringNesting = 20
 
     private let file: SourceFile
+    /// The text, without "\r".
     private let scalars: [Unicode.Scalar]
+    /// The index of the next scalar, and its line and column.
     private var pos = 0
     private var line = 1
     private var column = 1
+    /// The tokens produced so far.
     private var tokens: [Token] = []
     /// Widths of the open indentation levels; always starts with 0.
     private var indents: [Int] = [0]
     /// Open brackets, innermost last, for implicit line joining and "was never closed".
     private var brackets: [(scalar: Unicode.Scalar, loc: SourceLocation)] = []
+    /// How many f-strings the scanner is inside.
     private var fstringDepth = 0
     /// When true the text is one expression: no NEWLINE, INDENT or DEDENT tokens.
     private let expressionMode: Bool
@@ -42,6 +54,7 @@ public struct Lexer {
     /// string, line continuation): more lines could complete it.
     private(set) var endedInsideConstruct = false
 
+    /// A lexer for the whole of `file`.
     public init(file: SourceFile) {
         self.init(file: file, expressionMode: false)
     }
@@ -76,6 +89,7 @@ public struct Lexer {
 
     // MARK: - Reading scalars
 
+    /// Where the next scalar is.
     private var currentLoc: SourceLocation { SourceLocation(line: line, column: column) }
 
     /// The scalar `offset` places ahead, or nil past the end.
@@ -84,6 +98,7 @@ public struct Lexer {
         return index < scalars.count ? scalars[index] : nil
     }
 
+    /// Moves past one scalar, counting lines and columns.
     private mutating func advance() {
         guard pos < scalars.count else { return }
         if scalars[pos] == "\n" {
@@ -95,14 +110,24 @@ public struct Lexer {
         pos += 1
     }
 
+    /// The source text between two scalar indices.
     private func text(from start: Int, to end: Int) -> String {
-        var view = String.UnicodeScalarView()
-        if start < end, end <= scalars.count {
-            view.append(contentsOf: scalars[start..<end])
+        guard start < end, end <= scalars.count else { return "" }
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(end - start)
+        for index in start..<end {
+            let value = scalars[index].value
+            guard value < 0x80 else {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[start..<end])
+                return String(view)
+            }
+            ascii.append(UInt8(truncatingIfNeeded: value))
         }
-        return String(view)
+        return String(decoding: ascii, as: UTF8.self)
     }
 
+    /// A syntax error at `loc` in this file.
     private func error(_ message: String, at loc: SourceLocation) -> ADLError {
         ADLError(.syntax, message, at: loc, in: file)
     }
@@ -189,6 +214,7 @@ public struct Lexer {
         }
     }
 
+    /// Skips spaces, tabs and form feeds (and newlines in expression mode).
     private mutating func skipWhitespace() {
         while let scalar = peek() {
             if scalar == " " || scalar == "\t" || scalar == "\u{0C}" || (scalar == "\n" && expressionMode) {
@@ -276,11 +302,11 @@ public struct Lexer {
                 break
             }
         }
-        if let keyword = Self.keywords[name] {
+        if let reserved = Self.reservedWords[name] {
+            guard let keyword = reserved else {
+                throw error("'\(name)' is not supported in ADL", at: loc)
+            }
             return Token(.keyword(keyword), loc)
-        }
-        if Self.unsupportedKeywords.contains(name) {
-            throw error("'\(name)' is not supported in ADL", at: loc)
         }
         return Token(.name(name), loc)
     }
@@ -363,6 +389,7 @@ public struct Lexer {
         }
     }
 
+    /// "invalid character '$' (U+0024)", or the non-printable variant.
     private static func invalidCharacterMessage(_ scalar: Unicode.Scalar) -> String {
         var hex = String(scalar.value, radix: 16, uppercase: true)
         while hex.count < 4 {
@@ -584,6 +611,7 @@ public struct Lexer {
         return .string(String(literal))
     }
 
+    /// The error for a string that reaches the end of its line or of the file.
     private mutating func unterminated(triple: Bool, at loc: SourceLocation) -> ADLError {
         if triple {
             endedInsideConstruct = true
@@ -769,10 +797,12 @@ public struct Lexer {
 
     // MARK: - Character classes
 
+    /// ASCII `0`-`9`.
     private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value >= 0x30 && scalar.value <= 0x39
     }
 
+    /// A letter or `_` (Unicode XID_Start).
     private static func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 {
@@ -781,6 +811,7 @@ public struct Lexer {
         return scalar.properties.isXIDStart
     }
 
+    /// A letter, digit or `_` (Unicode XID_Continue).
     private static func isIdentifierContinue(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 {
@@ -789,6 +820,7 @@ public struct Lexer {
         return scalar.properties.isXIDContinue
     }
 
+    /// The value of a digit in `radix` (up to 16), nil if it is not one.
     private static func digitValue(_ scalar: Unicode.Scalar, radix: Int) -> Int? {
         let value = Int(scalar.value)
         let digit: Int

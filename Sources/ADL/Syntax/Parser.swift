@@ -50,6 +50,8 @@ public struct Parser {
     private let source: SourceFile
     private let state: State
 
+    /// A parser over `tokens` (an `.eof` is added if missing); `depth` carries the
+    /// nesting of an enclosing parser into an f-string field.
     init(tokens: [Token], source: SourceFile, depth: Int = 0) {
         var tokens = tokens
         if tokens.last?.kind != .eof {
@@ -71,7 +73,7 @@ public struct Parser {
         do {
             statements = try parser.file()
         } catch {
-            throw firstInSource(error, lexError)
+            throw firstInSource(error, lexError, tokens: tokens)
         }
         if let lexError { throw lexError }
         return Program(statements: statements, file: file)
@@ -86,7 +88,7 @@ public struct Parser {
         do {
             expr = try parser.expressionInput()
         } catch {
-            throw firstInSource(error, lexError)
+            throw firstInSource(error, lexError, tokens: tokens)
         }
         if let lexError { throw lexError }
         return expr
@@ -113,11 +115,18 @@ public struct Parser {
 
     /// Of a parse error and the lexical error that cut the token stream short,
     /// the one a reader meets first (the parse error if it lies before the cut).
-    private static func firstInSource(_ thrown: any Error, _ lexError: ADLError?) -> any Error {
+    /// A parse error at the very end of a stream that the lexer cut short is only a
+    /// symptom of the cut (`if x:` then a tab-indented body): report the lexical error.
+    private static func firstInSource(_ thrown: any Error, _ lexError: ADLError?, tokens: [Token]) -> any Error {
         guard let parseError = thrown as? ADLError, let lexError else { return thrown }
+        if let last = tokens.last(where: { $0.kind != .eof }), let at = parseError.location,
+           (at.line, at.column) >= (last.loc.line, last.loc.column) {
+            return lexError
+        }
         return isBefore(parseError, lexError) ? parseError : lexError
     }
 
+    /// Whether `a` is located before `b` in the file.
     private static func isBefore(_ a: ADLError, _ b: ADLError) -> Bool {
         guard let x = a.location, let y = b.location else { return false }
         return (x.line, x.column) < (y.line, y.column)
@@ -125,15 +134,18 @@ public struct Parser {
 
     // MARK: - Tokens
 
+    /// The token at the cursor (the final `.eof` once past the end).
     private var current: Token {
         state.index < tokens.count ? tokens[state.index] : (tokens.last ?? Token(.eof, .unknown))
     }
 
+    /// The token `offset` places from the cursor (the final `.eof` outside the stream).
     private func peek(_ offset: Int) -> Token {
         let at = state.index + offset
         return at >= 0 && at < tokens.count ? tokens[at] : (tokens.last ?? Token(.eof, .unknown))
     }
 
+    /// Moves past the current token (never past `.eof`) and returns it.
     @discardableResult
     private func advance() -> Token {
         let token = current
@@ -143,16 +155,19 @@ public struct Parser {
         return token
     }
 
+    /// Whether the current token is `kind`.
     private func at(_ kind: Token.Kind) -> Bool {
         current.kind == kind
     }
 
+    /// Moves past the current token if it is `kind`, and says whether it did.
     private func accept(_ kind: Token.Kind) -> Bool {
         guard at(kind) else { return false }
         advance()
         return true
     }
 
+    /// A syntax error at `loc` in this file.
     private func error(_ message: String, at loc: SourceLocation) -> ADLError {
         ADLError(.syntax, message, at: loc, in: source)
     }
@@ -164,6 +179,7 @@ public struct Parser {
         throw error(message, at: loc)
     }
 
+    /// Throws `unexpected()`, out of line like `fail`.
     @inline(never)
     private func failUnexpected() throws -> Never {
         throw unexpected()
@@ -379,6 +395,7 @@ public struct Parser {
         return Stmt(.expr(first), loc)
     }
 
+    /// The operator of an augmented assignment token (`+=` gives `+`), nil for others.
     private static func augmentedOperator(_ op: Token.Operator) -> BinaryOp? {
         switch op {
         case .plusEqual: return .add
@@ -479,6 +496,7 @@ public struct Parser {
         return module
     }
 
+    /// The NAME at the cursor, or an error saying `message`.
     private func name(expected message: String) throws -> String {
         guard case .name(let name) = current.kind else {
             try fail(message, at: current.loc)
@@ -587,6 +605,7 @@ public struct Parser {
         return Stmt(.forStmt(target: target, iterable: iterable, body: body), keyword.loc)
     }
 
+    /// Python's `while ... else` and `for ... else` are not in ADL.
     private func rejectLoopElse() throws {
         if at(.keyword(.else)) {
             try fail("'else' clauses on loops are not supported in ADL", at: current.loc)

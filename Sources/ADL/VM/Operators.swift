@@ -6,6 +6,18 @@
 enum Operators {
     // MARK: - Scalar fast paths (called from the dispatch loop)
 
+    /// Scalar op scalar (int/float mixes) for the common opcodes; nil when the general path is needed.
+    @inline(__always)
+    static func numericFast(_ op: OpCode, _ l: Value, _ r: Value) -> Value? {
+        switch (l, r) {
+        case (.float(let x), .float(let y)): return floatFast(op, x, y)
+        case (.int(let x), .int(let y)): return intFast(op, x, y)
+        case (.int(let x), .float(let y)): return floatFast(op, Double(x), y)
+        case (.float(let x), .int(let y)): return floatFast(op, x, Double(y))
+        default: return nil
+        }
+    }
+
     /// float op float for the common opcodes; nil when the general path is needed.
     @inline(__always)
     static func floatFast(_ op: OpCode, _ x: Double, _ y: Double) -> Value? {

@@ -102,9 +102,7 @@ extension VM {
                     let l = (stack + sp - 2).move()
                     sp -= 2
                     // Scalar fast paths; everything else (arrays, ints that may overflow) in `binary`.
-                    if case .float(let x) = l, case .float(let y) = r, let v = Operators.floatFast(ins.op, x, y) {
-                        (stack + sp).initialize(to: v)
-                    } else if case .int(let x) = l, case .int(let y) = r, let v = Operators.intFast(ins.op, x, y) {
+                    if let v = Operators.numericFast(ins.op, l, r) {
                         (stack + sp).initialize(to: v)
                     } else {
                         self.sp = sp

@@ -114,6 +114,19 @@ def array_cases():
         add(np.array(v))
     add(np.array(True))
     add(np.array(False))
+    # Random mixtures: random shapes, magnitudes, rounding and special values.
+    for _ in range(250):
+        ndim = int(rng.integers(1, 4))
+        shape = tuple(int(d) for d in rng.integers(1, 9, ndim))
+        n = int(np.prod(shape))
+        lo = rng.uniform(-9, 9)
+        v = rng.choice([-1, 1], n) * 10.0 ** rng.uniform(lo, lo + rng.uniform(0, 5), n)
+        if rng.random() < 0.4:
+            v = np.round(v, int(rng.integers(0, 6)))
+        for special in (np.nan, np.inf, -np.inf, 0.0, -0.0):
+            if rng.random() < 0.15:
+                v[rng.integers(0, n)] = special
+        add(v.reshape(shape))
     # Random bit patterns (any float at all).
     for _ in range(20):
         bits = rng.integers(0, 2**63, 6, dtype=np.int64)
