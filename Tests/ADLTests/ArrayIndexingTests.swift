@@ -28,7 +28,7 @@ final class ArrayIndexingTests: XCTestCase {
     }
 
     func testRandomIndexingMatchesNumPy() throws {
-        let records = try loadFixture("indexing.jsonl")
+        let records = try loadJSONLinesFixture("indexing.jsonl")
         XCTAssertGreaterThan(records.count, 300)
         for r in records {
             let shape = r["shape"] as? [Int] ?? []

@@ -5,17 +5,17 @@ import XCTest
 @testable import ADL
 
 /// Bitwise equality that treats every nan as equal to every nan.
-func sameDouble(_ a: Double, _ b: Double) -> Bool {
+func sameDoubleBits(_ a: Double, _ b: Double) -> Bool {
     (a.isNaN && b.isNaN) || a.bitPattern == b.bitPattern
 }
 
 final class ArrayNumericTests: XCTestCase {
     private func doubles(_ any: Any?) -> [Double] {
-        ((any as? [String]) ?? []).map { parseHexDouble($0) ?? .nan }
+        ((any as? [String]) ?? []).map { fixtureDouble($0) ?? .nan }
     }
 
     func testElementwiseOperationsMatchNumPy() throws {
-        let records = try loadFixture("numeric.jsonl")
+        let records = try loadJSONLinesFixture("numeric.jsonl")
         guard let special = records.first(where: { $0["op"] as? String == "special" }) else {
             return XCTFail("no special values in fixture")
         }
@@ -38,7 +38,7 @@ final class ArrayNumericTests: XCTestCase {
             // NumPy evaluates power and arctan2 with SIMD (SVML) code that can
             // differ from libm in the last place; the rest must agree exactly.
             let inexact: Set<ElementwiseBinary> = [.pow, .arctan2, .hypot, .logaddexp]
-            for i in 0..<(n * n) where !sameDouble(out.data[i], expected[i]) {
+            for i in 0..<(n * n) where !sameDoubleBits(out.data[i], expected[i]) {
                 let close = Swift.abs(out.data[i] - expected[i]) <= Swift.abs(expected[i]) * 4.5e-16
                 if !(inexact.contains(op) && close) {
                     XCTFail("\(name)(\(s[i / n]), \(s[i % n])) = \(out.data[i]), numpy \(expected[i])")
@@ -49,8 +49,8 @@ final class ArrayNumericTests: XCTestCase {
                 let left = NDArray.binary(op, y, scalar: a, scalarOnLeft: true)
                 let right = NDArray.binary(op, y, scalar: a, scalarOnLeft: false)
                 for j in 0..<n {
-                    XCTAssertTrue(sameDouble(left.data[j], op.apply(a, s[j])), "\(name) scalar left")
-                    XCTAssertTrue(sameDouble(right.data[j], op.apply(s[j], a)), "\(name) scalar right")
+                    XCTAssertTrue(sameDoubleBits(left.data[j], op.apply(a, s[j])), "\(name) scalar left")
+                    XCTAssertTrue(sameDoubleBits(right.data[j], op.apply(s[j], a)), "\(name) scalar right")
                 }
             }
             checked += 1
@@ -66,7 +66,7 @@ final class ArrayNumericTests: XCTestCase {
             let expected = doubles(r["out"])
             let out = y.unary(op)
             XCTAssertEqual(out.isBool, op.yieldsBool)
-            for i in 0..<n where !sameDouble(out.data[i], expected[i]) {
+            for i in 0..<n where !sameDoubleBits(out.data[i], expected[i]) {
                 // libm and NumPy's SIMD loops may differ in the last place.
                 let tolerance = Swift.abs(expected[i]) * 4e-16
                 if !(Swift.abs(out.data[i] - expected[i]) <= tolerance) {
@@ -79,7 +79,7 @@ final class ArrayNumericTests: XCTestCase {
     }
 
     func testReductionsMatchNumPyBitForBit() throws {
-        let records = try loadFixture("numeric.jsonl")
+        let records = try loadJSONLinesFixture("numeric.jsonl")
         var checked = 0
         for r in records where r["op"] as? String == "reduce" {
             let shape = r["shape"] as? [Int] ?? []
@@ -99,7 +99,7 @@ final class ArrayNumericTests: XCTestCase {
                 XCTAssertEqual(out.shape, result["outshape"] as? [Int])
                 let expected = doubles(result["out"])
                 XCTAssertEqual(out.count, expected.count)
-                for i in 0..<Swift.min(out.count, expected.count) where !sameDouble(out.data[i], expected[i]) {
+                for i in 0..<Swift.min(out.count, expected.count) where !sameDoubleBits(out.data[i], expected[i]) {
                     XCTFail("\(name) of \(shape) axes \(String(describing: axes)) [\(i)]: \(out.data[i]) vs numpy \(expected[i])")
                     break
                 }
@@ -110,7 +110,7 @@ final class ArrayNumericTests: XCTestCase {
     }
 
     func testArangeAndLinspaceMatchNumPy() throws {
-        let records = try loadFixture("numeric.jsonl")
+        let records = try loadJSONLinesFixture("numeric.jsonl")
         for r in records {
             switch r["op"] as? String {
             case "arange":
@@ -118,7 +118,7 @@ final class ArrayNumericTests: XCTestCase {
                 let out = try NDArray.arange(start: args[0], stop: args[1], step: args[2])
                 let expected = doubles(r["out"])
                 XCTAssertEqual(out.shape, [expected.count], "arange \(args)")
-                XCTAssertTrue(zip(out.values, expected).allSatisfy(sameDouble), "arange \(args)")
+                XCTAssertTrue(zip(out.values, expected).allSatisfy(sameDoubleBits), "arange \(args)")
             case "linspace":
                 let args = doubles(r["args"])
                 let num = r["num"] as? Int ?? 0
@@ -126,7 +126,7 @@ final class ArrayNumericTests: XCTestCase {
                 let out = try NDArray.linspace(args[0], args[1], num: num, endpoint: endpoint)
                 let expected = doubles(r["out"])
                 XCTAssertEqual(out.shape, [expected.count], "linspace \(args)")
-                XCTAssertTrue(zip(out.values, expected).allSatisfy(sameDouble), "linspace \(args) \(out.values) \(expected)")
+                XCTAssertTrue(zip(out.values, expected).allSatisfy(sameDoubleBits), "linspace \(args) \(out.values) \(expected)")
             default:
                 break
             }

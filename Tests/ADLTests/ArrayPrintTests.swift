@@ -6,7 +6,7 @@ import XCTest
 
 final class ArrayPrintTests: XCTestCase {
     func testStrAndReprMatchNumPy() throws {
-        let records = try loadFixture("array_print.jsonl")
+        let records = try loadJSONLinesFixture("array_print.jsonl")
         XCTAssertGreaterThan(records.count, 300)
         var failures = 0
         for r in records {
@@ -16,7 +16,7 @@ final class ArrayPrintTests: XCTestCase {
                 XCTFail("bad record \(r)")
                 continue
             }
-            let values = hexes.map { parseHexDouble($0) ?? .nan }
+            let values = hexes.map { fixtureDouble($0) ?? .nan }
             let a = try NDArray(shape: shape, values: values, isBool: isBool)
             if a.str() != str {
                 failures += 1

@@ -6,7 +6,7 @@ import XCTest
 @testable import ADL
 
 /// Reads a JSON-lines fixture that sits in Tests/ADLTests/Fixtures.
-func loadFixture(_ name: String, file: StaticString = #filePath) throws -> [[String: Any]] {
+func loadJSONLinesFixture(_ name: String, file: StaticString = #filePath) throws -> [[String: Any]] {
     let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
         .appendingPathComponent("Fixtures").appendingPathComponent(name)
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -19,18 +19,18 @@ func loadFixture(_ name: String, file: StaticString = #filePath) throws -> [[Str
 }
 
 /// Parses a float.hex() string (or nan/inf) exactly.
-func parseHexDouble(_ text: String) -> Double? {
+func fixtureDouble(_ text: String) -> Double? {
     Double(text)
 }
 
 final class FormatTests: XCTestCase {
     func testPythonFloatMatchesCPython() throws {
-        let records = try loadFixture("python_float.jsonl")
+        let records = try loadJSONLinesFixture("python_float.jsonl")
         XCTAssertGreaterThan(records.count, 2000)
         var failures = 0
         for r in records {
             guard let hex = r["x"] as? String, let expected = r["repr"] as? String,
-                  let x = parseHexDouble(hex) else {
+                  let x = fixtureDouble(hex) else {
                 XCTFail("bad record \(r)")
                 continue
             }
@@ -56,7 +56,7 @@ final class FormatTests: XCTestCase {
     }
 
     func testFormatSpecsMatchCPython() throws {
-        let records = try loadFixture("format_spec.jsonl")
+        let records = try loadJSONLinesFixture("format_spec.jsonl")
         XCTAssertGreaterThan(records.count, 500)
         var failures = 0
         for r in records {
@@ -68,7 +68,7 @@ final class FormatTests: XCTestCase {
             let got: String?
             do {
                 switch kind {
-                case "float": got = try NumberFormat.format(double: parseHexDouble(x) ?? .nan, spec: spec)
+                case "float": got = try NumberFormat.format(double: fixtureDouble(x) ?? .nan, spec: spec)
                 case "int": got = try NumberFormat.format(int: Int(x) ?? 0, spec: spec)
                 default: got = try NumberFormat.format(string: x, spec: spec)
                 }

@@ -105,6 +105,7 @@ public final class Compiler {
         case .getIndex: return -a
         case .setIndexLocal, .setIndexGlobal, .setIndexCell, .setIndexFree: return -a - 1
         case .deleteIndex: return -a - 1
+        case .fail: return 1
         }
     }
 
@@ -630,38 +631,51 @@ public final class Compiler {
             for s in subs { try subscriptComponent(s, at: loc) }
             emit(.getIndex, subs.count, at: loc)
         case .attribute(let base, let name):
-            if let builtinIndex = try moduleAttribute(e) {
-                emit(.loadBuiltin, builtinIndex, at: loc)
+            switch moduleAttribute(e) {
+            case .builtin(let index):
+                emit(.loadBuiltin, index, at: loc)
                 return
+            case .missing(let message):
+                // Raised when reached, as Python raises AttributeError at run time.
+                emit(.fail, constantIndex(.string(message)), at: loc)
+                return
+            case .notModule:
+                break
             }
             try expression(base)
             emit(.getAttribute, constantIndex(.string(name)), at: loc)
         }
     }
 
-    /// `np.sum`, `np.linalg.inv`, `random.seed`: the builtin index, or nil when `e` is an ordinary attribute.
-    /// An unknown name under a module alias loads a constant error marker (a runtime error, as in Python).
-    private func moduleAttribute(_ e: Expr) throws -> Int? {
+    enum ModuleAttribute {
+        case builtin(Int)
+        case missing(String)
+        case notModule
+    }
+
+    /// `np.sum`, `np.linalg.inv`, `random.seed`: the builtin it names, `.missing` for an
+    /// unknown name under a module, `.notModule` for an ordinary attribute.
+    private func moduleAttribute(_ e: Expr) -> ModuleAttribute {
         var parts: [String] = []
         var node = e
         while case .attribute(let base, let name) = node.kind {
             parts.insert(name, at: 0)
             node = base
         }
-        guard case .name(let root) = node.kind else { return nil }
+        guard case .name(let root) = node.kind else { return .notModule }
         // A variable of that name shadows the module.
-        for f in functions where !f.isModule && f.info.localSet.contains(root) { return nil }
+        for f in functions where !f.isModule && f.info.localSet.contains(root) { return .notModule }
         let prefix: String
         if let p = globals.moduleAliases[root], globals.value(of: root) == nil {
             prefix = p
         } else if (root == "random" || root == "linalg"), globals.value(of: root) == nil {
             prefix = root + "."
         } else {
-            return nil
+            return .notModule
         }
         let dotted = prefix + parts.joined(separator: ".")
-        if let i = builtins.index(of: dotted) { return i }
-        throw error("module '\(root)' has no attribute '\(parts.joined(separator: "."))'", e.loc)
+        if let i = builtins.index(of: dotted) { return .builtin(i) }
+        return .missing("module '\(root)' has no attribute '\(parts.joined(separator: "."))'")
     }
 
     private func subscriptComponent(_ s: Subscript, at loc: SourceLocation) throws {

@@ -48,7 +48,7 @@ public enum Disassembler {
             return "\(a) \(b) (\(a < chunk.functions.count ? chunk.functions[a].name : "?"), \(b) defaults)"
         case .formatValue:
             return "\(a) \(b)"
-        case .getAttribute, .setAttribute:
+        case .getAttribute, .setAttribute, .fail:
             return "\(a) (\(a < chunk.constants.count ? Formatting.str(chunk.constants[a]) : "?"))"
         case .setIndexLocal, .setIndexCell:
             return "\(a) \(b) (\(local(b)))"

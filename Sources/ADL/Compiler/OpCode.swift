@@ -146,6 +146,8 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case deleteIndex
     ///            value -> ; prints repr(value) unless None (stdin and -c echo, REPL)
     case printExpression
+    /// A          raise a name error with message constants[A] (`np.nosuch`, found at compile time)
+    case fail
 }
 
 extension OpCode {
@@ -220,6 +222,7 @@ extension OpCode {
         case .setIndexFree: return "SET_INDEX_FREE"
         case .deleteIndex: return "DELETE_INDEX"
         case .printExpression: return "PRINT_EXPR"
+        case .fail: return "FAIL"
         }
     }
 }

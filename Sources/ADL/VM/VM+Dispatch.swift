@@ -387,6 +387,15 @@ extension VM {
                     sp -= n + 1
                     self.sp = sp
                     try Indexing.delete(base, indices)
+                case .fail:
+                    self.sp = sp
+                    let message = constants[Int(ins.a)]
+                    var error = ADLError(.name, Formatting.str(message))
+                    if case .string(let m) = message, let attr = m.value.split(separator: "'").dropFirst(3).first {
+                        let names = builtins.names.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
+                        if let s = Suggestions.closest(to: String(attr), among: names) { error.notes.append("did you mean '\(s)'?") }
+                    }
+                    throw error
                 case .printExpression:
                     sp -= 1
                     let v = (stack + sp).move()
