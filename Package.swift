@@ -27,7 +27,11 @@ let package = Package(
         // MARK: - The executable: parses nothing itself, calls ADLTools
         .executableTarget(name: "adl", dependencies: ["ADLTools"]),
 
+        // MARK: - The fuzzer: mutator and runner (a library, for the tests), and `make fuzz`
+        .target(name: "ADLFuzz", dependencies: ["ADL"]),
+        .executableTarget(name: "adl-fuzz", dependencies: ["ADLFuzz"]),
+
         // MARK: - Tests
-        .testTarget(name: "ADLTests", dependencies: ["ADL", "ADLTools", "adl"]),
+        .testTarget(name: "ADLTests", dependencies: ["ADL", "ADLTools", "adl", "ADLFuzz"], exclude: ["Fixtures"]),
     ]
 )

@@ -37,6 +37,11 @@ public struct SplitMix64: Sendable {
         items[below(items.count)]
     }
 
+    /// A random element, or nil for an empty array.
+    public mutating func element<T>(_ items: [T]) -> T? {
+        items.isEmpty ? nil : items[below(items.count)]
+    }
+
     /// An index chosen with the given relative weights.
     public mutating func weighted(_ weights: [Int]) -> Int {
         let total = weights.reduce(0, +)

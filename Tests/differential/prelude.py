@@ -13,14 +13,17 @@ plain Python + NumPy, by transforming the program's AST before it runs:
 - there are no integer arrays, and a number is a 0-d array for array operations: every
   builtin's (and every array method's) integer-array result is cast to float64, and so
   is an integer scalar result (`sign(-2)` is `-1.0`, `sum(5)` is `5.0`), except where
-  ADL gives an int: `argmax`/`argmin`, a full `sum` of bools, `abs` of an int;
+  ADL gives an int: `argmax`/`argmin`, a full `sum` of bools, `abs` of an int; an
+  integer-array result of an operator (`mask * 2`) is cast to float64 too;
 - `**` whose Python result would be complex (`(-8) ** (1/3)`) is nan, as NumPy's float64;
 - `~` on a bool (scalar) is logical `not`, as on bool arrays; on ints it stays bitwise;
-- arrays have value semantics: assignment, parameter binding and `for` copy arrays
-  (`_val`), and `x += v` on a name rebinds instead of mutating in place;
+- arrays have value semantics: assignment (each target of `a = b = v`), parameter
+  binding and `for` copy arrays (`_val`; `for` iterates over a copy taken when the loop
+  starts), and `x += v` on a name rebinds instead of mutating in place;
 - `/` by zero gives inf/nan as in NumPy; `//` and `%` by zero too, unless both
   operands are ints (then Python's ZeroDivisionError stands, as ADL's error does);
-- an integral float or a float array is a valid index (`x[1.0]`, `x[[0, 2]]`);
+- an integral float or a float array is a valid index or slice bound (`x[1.0]`,
+  `x[[0, 2]]`, `x[:2.0]`);
 - `max(a, b, ...)`/`min(a, b, ...)` with two or more positional arguments compare
   elementwise (Python's builtins on plain numbers); with one argument they reduce;
 - `print`/`str`/f-strings show NumPy scalars as Python numbers, and functions as
@@ -112,10 +115,10 @@ def _val(x):
 
 
 def _iter(x):
-    """`for` over `x`; rows of a matrix are copies, as ADL gives values."""
-    if isinstance(x, np.ndarray) and x.ndim >= 2:
-        return (row.copy() for row in x)
-    return x
+    """`for` over `x`: over a copy taken when the loop starts, rows copied, as ADL gives values."""
+    if isinstance(x, np.ndarray):
+        return (row.copy() if x.ndim >= 2 else row for row in x.copy())
+    return _val(x)
 
 
 _ELEMENT_TYPES = (bool, int, float, np.bool_, np.number, np.ndarray)
@@ -237,7 +240,7 @@ def _truediv(a, b):
 
 def _floordiv(a, b):
     try:
-        return a // b
+        return _int_array_to_float(a // b)
     except ZeroDivisionError:
         if _is_int(a) and _is_int(b):
             raise
@@ -246,16 +249,36 @@ def _floordiv(a, b):
 
 def _mod(a, b):
     try:
-        return a % b
+        return _int_array_to_float(a % b)
     except ZeroDivisionError:
         if _is_int(a) and _is_int(b):
             raise
         return float(np.mod(float(a), float(b)))
 
 
+def _int_array_to_float(r):
+    return r.astype(np.float64) if isinstance(r, np.ndarray) and r.dtype.kind in "iu" else r
+
+
+def _add(a, b):
+    return _int_array_to_float(a + b)
+
+
+def _sub(a, b):
+    return _int_array_to_float(a - b)
+
+
+def _mul(a, b):
+    return _int_array_to_float(a * b)
+
+
+def _matmul(a, b):
+    return _floatify(a @ b)
+
+
 def _pow(a, b):
     try:
-        r = a**b
+        r = _int_array_to_float(a**b)
     except (ZeroDivisionError, OverflowError):
         return float(np.power(float(a), float(b)))
     return float("nan") if isinstance(r, complex) else r
@@ -268,7 +291,8 @@ def _invert(x):
     return ~x
 
 
-_BINOPS = {ast.Div: "_truediv", ast.FloorDiv: "_floordiv", ast.Mod: "_mod", ast.Pow: "_pow"}
+_BINOPS = {ast.Div: "_truediv", ast.FloorDiv: "_floordiv", ast.Mod: "_mod", ast.Pow: "_pow",
+           ast.Add: "_add", ast.Sub: "_sub", ast.Mult: "_mul", ast.MatMult: "_matmul"}
 
 # --------------------------------------------------------------------------------------
 # The library: NumPy's names, adjusted to SPEC section 7
@@ -316,7 +340,9 @@ def linspace(start, stop, num=50, endpoint=True):
     return np.linspace(start, stop, _index_part(num), endpoint=endpoint, dtype=np.float64)
 
 
-def round(x, decimals=0):  # noqa: A001 - ADL's round follows NumPy: always a float
+def round(x, decimals=0):  # noqa: A001 - ADL's round follows NumPy: always a float64
+    if _is_bool(x):  # NumPy would give float16
+        x = np.asarray(x, dtype=np.float64)
     r = _floatify(np.round(x, decimals))
     return float(r) if _is_int(r) else r
 
@@ -326,7 +352,7 @@ def max(*args, **kwargs):  # noqa: A001
         if not kwargs and all(isinstance(a, (int, float)) for a in args):
             return builtins.max(*args)
         return _floatify(functools.reduce(np.maximum, args))
-    return _floatify(np.max(*args, **kwargs))
+    return _result("max", args, np.max(*args, **kwargs))
 
 
 def min(*args, **kwargs):  # noqa: A001
@@ -334,7 +360,7 @@ def min(*args, **kwargs):  # noqa: A001
         if not kwargs and all(isinstance(a, (int, float)) for a in args):
             return builtins.min(*args)
         return _floatify(functools.reduce(np.minimum, args))
-    return _floatify(np.min(*args, **kwargs))
+    return _result("min", args, np.min(*args, **kwargs))
 
 
 def flatten(x):
@@ -397,7 +423,8 @@ def _library(program, argv):
     env.update(np=namespace, numpy=namespace)
     env.update(
         _display=_display, _val=_val, _iter=_iter, _index=_index, _fmt=_fmt, _record=Record,
-        _truediv=_truediv, _floordiv=_floordiv, _mod=_mod, _pow=_pow, _invert=_invert, _meth=_meth,
+        _truediv=_truediv, _floordiv=_floordiv, _mod=_mod, _pow=_pow, _add=_add, _sub=_sub,
+        _mul=_mul, _matmul=_matmul, _invert=_invert, _meth=_meth,
         _numpy=namespace,
         __name__="__main__", __builtins__=builtins,
     )
@@ -444,10 +471,20 @@ class _ToADL(ast.NodeTransformer):
         self.generic_visit(node)
         s = node.slice
         if isinstance(s, ast.Tuple):  # a slice may stand only directly inside the brackets
-            s.elts = [e if isinstance(e, ast.Slice) else _call("_index", e) for e in s.elts]
-        elif not isinstance(s, ast.Slice):
+            s.elts = [self._slice(e) if isinstance(e, ast.Slice) else _call("_index", e) for e in s.elts]
+        elif isinstance(s, ast.Slice):
+            self._slice(s)
+        else:
             node.slice = _call("_index", s)
         return node
+
+    @staticmethod
+    def _slice(s):
+        """The bounds and step of slice `s` through `_index`, so integral floats work."""
+        for part in ("lower", "upper", "step"):
+            if getattr(s, part) is not None:
+                setattr(s, part, _call("_index", getattr(s, part)))
+        return s
 
     def visit_FormattedValue(self, node):
         self.generic_visit(node)
@@ -457,8 +494,16 @@ class _ToADL(ast.NodeTransformer):
 
     def visit_Assign(self, node):
         self.generic_visit(node)
-        node.value = _call("_val", node.value)
-        return node
+        if len(node.targets) == 1:
+            node.value = _call("_val", node.value)
+            return node
+        # `a = b = v`: every target gets its own copy of the value
+        tmp = ast.Name(id="_chained", ctx=ast.Store())
+        stmts = [ast.copy_location(ast.Assign(targets=[tmp], value=node.value), node)]
+        for t in node.targets:
+            value = _call("_val", ast.Name(id="_chained", ctx=ast.Load()))
+            stmts.append(ast.copy_location(ast.Assign(targets=[t], value=value), node))
+        return stmts
 
     def visit_AugAssign(self, node):
         if isinstance(node.target, ast.Name):  # rebinding, never an in-place update

@@ -16,7 +16,7 @@ public final class Chunk {
     deinit {
         sealedCode?.deallocate()
         if let c = sealedConstants {
-            c.deinitialize(count: constants.count)
+            for i in 0..<constants.count { c[i].release() }
             c.deallocate()
         }
     }
@@ -24,15 +24,16 @@ public final class Chunk {
     // The VM runs over stable pointers to the code and constants, made once
     // the chunk is complete (a chunk never changes after compilation).
     private var sealedCode: UnsafeMutablePointer<Instruction>?
-    private var sealedConstants: UnsafeMutablePointer<Value>?
+    private var sealedConstants: UnsafeMutablePointer<Slot>?
 
-    /// Stable pointers to the instructions and constants, made on first use.
-    public func sealed() -> (code: UnsafeMutablePointer<Instruction>, constants: UnsafeMutablePointer<Value>) {
+    /// Stable pointers to the instructions and constants (as stack slots that
+    /// own their objects), made on first use.
+    func sealed() -> (code: UnsafeMutablePointer<Instruction>, constants: UnsafeMutablePointer<Slot>) {
         if let code = sealedCode, let constants = sealedConstants { return (code, constants) }
         let code = UnsafeMutablePointer<Instruction>.allocate(capacity: max(1, self.code.count))
         code.initialize(from: self.code, count: self.code.count)
-        let constants = UnsafeMutablePointer<Value>.allocate(capacity: max(1, self.constants.count))
-        constants.initialize(from: self.constants, count: self.constants.count)
+        let constants = UnsafeMutablePointer<Slot>.allocate(capacity: max(1, self.constants.count))
+        for (i, c) in self.constants.enumerated() { constants[i] = Slot(c) }
         sealedCode = code
         sealedConstants = constants
         return (code, constants)

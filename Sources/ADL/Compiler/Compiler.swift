@@ -73,12 +73,14 @@ public final class Compiler {
     }
 
     @discardableResult
-    private func emit(_ op: OpCode, _ a: Int = 0, _ b: Int = 0, at loc: SourceLocation) -> Int {
+    private func emit(_ op: OpCode, _ a: Int = 0, _ b: Int = 0, _ c: Int = 0, sub: OpCode = .pop,
+                      at loc: SourceLocation) -> Int {
         let state = current
         // Track an upper bound of the operand stack depth, so calls can check room once.
         state.depth = max(0, state.depth + Compiler.stackEffect(op, a, b))
         state.proto.maxStack = max(state.proto.maxStack, state.depth + 1)
-        return state.chunk.emit(Instruction(op, Int32(truncatingIfNeeded: a), Int32(truncatingIfNeeded: b)), at: loc)
+        let ins = Instruction(op, Int32(truncatingIfNeeded: a), Int32(truncatingIfNeeded: b), Int32(truncatingIfNeeded: c), sub: sub)
+        return state.chunk.emit(ins, at: loc)
     }
 
     /// The net change in stack depth of one instruction (an upper bound at jumps).
@@ -95,6 +97,9 @@ public final class Compiler {
         case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return 0
         case .rangePrepare: return -3
         case .forRange, .forIterator: return 1
+        case .forRangeStore: return 0
+        case .binaryLocalConst, .binaryLocalLocal: return 1
+        case .binaryStackConst, .binaryStackLocal: return 0
         case .call, .callKeywords: return -a
         case .makeFunction: return 1 - b
         case .buildTuple, .buildList, .buildString: return 1 - a
@@ -278,9 +283,14 @@ public final class Compiler {
             }
             if args.count == 3 { try expression(args[2].value) } else { emitConstant(.int(1), at: iterable.loc) }
             emit(.rangePrepare, base, at: iterable.loc)
-            let top = emit(.forRange, base, 0, at: loc)
+            let top: Int
+            if case .name(let n) = target.kind, case .local(let slot) = resolve(n) {
+                top = emit(.forRangeStore, base, 0, slot, at: loc)
+            } else {
+                top = emit(.forRange, base, 0, at: loc)
+            }
             current.loops.append(LoopState(continueTarget: top, popsIterator: false))
-            try store(target)
+            if current.chunk.code[top].op == .forRange { try store(target) }
             try block(body)
             emit(.loop, top, at: loc)
             current.chunk.code[top].b = Int32(truncatingIfNeeded: here)
@@ -560,11 +570,13 @@ public final class Compiler {
             try expression(x)
             emit(.not, at: loc)
         case .binary(let op, let l, let r):
-            try expression(l)
-            try expression(r)
-            emit(Compiler.opcode(for: op), at: loc)
+            try binaryOperation(Compiler.opcode(for: op), l, r, at: loc)
         case .compare(let first, let rest):
             try expression(first)
+            if rest.count == 1, let only = rest.first, only.op != .is, only.op != .isNot {
+                try binaryOperand(Compiler.opcode(for: only.op), only.rhs, leftOnStack: true, at: loc)
+                return
+            }
             if rest.count == 1, let only = rest.first {
                 try expression(only.rhs)
                 emit(Compiler.opcode(for: only.op), at: loc)
@@ -676,6 +688,47 @@ public final class Compiler {
         let dotted = prefix + parts.joined(separator: ".")
         if let i = builtins.index(of: dotted) { return .builtin(i) }
         return .missing("module '\(root)' has no attribute '\(parts.joined(separator: "."))'")
+    }
+
+    /// `l op r`, using a superinstruction when an operand is a plain local or a number literal.
+    private func binaryOperation(_ op: OpCode, _ l: Expr, _ r: Expr, at loc: SourceLocation) throws {
+        if case .name(let n) = l.kind, case .local(let slot) = resolve(n) {
+            if let k = literalConstant(r) {
+                emit(.binaryLocalConst, slot, constantIndex(k), sub: op, at: loc)
+                return
+            }
+            if case .name(let m) = r.kind, case .local(let other) = resolve(m) {
+                emit(.binaryLocalLocal, slot, other, sub: op, at: loc)
+                return
+            }
+        }
+        try expression(l)
+        try binaryOperand(op, r, leftOnStack: true, at: loc)
+    }
+
+    /// With the left operand on the stack: `op r`.
+    private func binaryOperand(_ op: OpCode, _ r: Expr, leftOnStack: Bool, at loc: SourceLocation) throws {
+        if let k = literalConstant(r) {
+            emit(.binaryStackConst, 0, constantIndex(k), sub: op, at: loc)
+        } else if case .name(let m) = r.kind, case .local(let slot) = resolve(m) {
+            emit(.binaryStackLocal, 0, slot, sub: op, at: loc)
+        } else {
+            try expression(r)
+            emit(op, at: loc)
+        }
+    }
+
+    /// The value of an int or float literal (a negated one too).
+    private func literalConstant(_ e: Expr) -> Value? {
+        switch e.kind {
+        case .int(let v): return .int(v)
+        case .float(let v): return .float(v)
+        case .unary(.neg, let x):
+            if case .int(let v) = x.kind { return .int(0 &- v) }
+            if case .float(let v) = x.kind { return .float(-v) }
+            return nil
+        default: return nil
+        }
     }
 
     private func subscriptComponent(_ s: Subscript, at loc: SourceLocation) throws {

@@ -40,6 +40,14 @@ public enum Disassembler {
             return "\(a) (\(local(a)))"
         case .forRange:
             return "\(a) \(b) (counter \(local(a)), exit to \(b))"
+        case .forRangeStore:
+            return "\(a) \(b) \(Int(ins.c)) (counter \(local(a)) into \(local(Int(ins.c))), exit to \(b))"
+        case .binaryLocalConst, .binaryStackConst, .binaryLocalLocal, .binaryStackLocal:
+            let symbol = Operators.symbol(ins.sub)
+            let right = ins.op == .binaryLocalConst || ins.op == .binaryStackConst
+                ? (b < chunk.constants.count ? Formatting.repr(chunk.constants[b]) : "?") : local(b)
+            let left = ins.op == .binaryLocalConst || ins.op == .binaryLocalLocal ? local(a) : "pop"
+            return "\(a) \(b) \(ins.sub.mnemonic) (\(left) \(symbol) \(right))"
         case .call, .buildTuple, .buildList, .buildString, .buildRecord, .unpack, .getIndex, .deleteIndex:
             return "\(a)"
         case .callKeywords:

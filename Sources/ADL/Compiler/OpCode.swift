@@ -102,6 +102,8 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case rangePrepare
     /// A B        if locals[A] has not passed locals[A+1]: push it and advance by locals[A+2], else jump to B
     case forRange
+    /// A B C      like FOR_RANGE, but stores the counter straight into locals[C] instead of pushing it
+    case forRangeStore
     ///            seq -> iterator
     case getIterator
     /// A          iterator -> iterator next, or pop the iterator and jump to A when done
@@ -146,6 +148,16 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case deleteIndex
     ///            value -> ; prints repr(value) unless None (stdin and -c echo, REPL)
     case printExpression
+    // Superinstructions: an operator (`sub`) whose operands
+    // come from locals (L), constants (K) or the stack (S) without separate loads.
+    /// A B sub    -> locals[A] (sub) constants[B]
+    case binaryLocalConst
+    /// A B sub    -> locals[A] (sub) locals[B]
+    case binaryLocalLocal
+    /// B sub      x -> x (sub) constants[B]
+    case binaryStackConst
+    /// B sub      x -> x (sub) locals[B]
+    case binaryStackLocal
     /// A          raise a name error with message constants[A] (`np.nosuch`, found at compile time)
     case fail
 }
@@ -200,6 +212,11 @@ extension OpCode {
         case .jumpIfTrueOrPop: return "JUMP_IF_TRUE_OR_POP"
         case .rangePrepare: return "RANGE_PREPARE"
         case .forRange: return "FOR_RANGE"
+        case .forRangeStore: return "FOR_RANGE_STORE"
+        case .binaryLocalConst: return "BINARY_LK"
+        case .binaryLocalLocal: return "BINARY_LL"
+        case .binaryStackConst: return "BINARY_SK"
+        case .binaryStackLocal: return "BINARY_SL"
         case .getIterator: return "GET_ITER"
         case .forIterator: return "FOR_ITER"
         case .call: return "CALL"
@@ -227,15 +244,20 @@ extension OpCode {
     }
 }
 
-/// One instruction: an opcode and up to two operands. Trivially copyable.
+/// One instruction: an opcode and up to three operands. Trivially copyable (16 bytes).
 public struct Instruction: Sendable {
     public var op: OpCode
+    /// The operator of a superinstruction (BINARY_LK ...); `.pop` otherwise.
+    public var sub: OpCode
     public var a: Int32
     public var b: Int32
+    public var c: Int32
 
-    public init(_ op: OpCode, _ a: Int32 = 0, _ b: Int32 = 0) {
+    public init(_ op: OpCode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0, sub: OpCode = .pop) {
         self.op = op
+        self.sub = sub
         self.a = a
         self.b = b
+        self.c = c
     }
 }

@@ -2,25 +2,21 @@
 // locals) lives in locals; `self.sp` and `frames[last].ip` are written back
 // before anything that can call out (builtins, user calls) or throw: the
 // error handler unwinds from `self.sp`, so it must never be stale there.
+//
+// Values on the stack are `Slot`s (see Slot.swift for the ownership rules):
+// ints, floats and bools move without reference counting, and the common
+// scalar operations never leave the slot representation.
 
 extension VM {
     /// Runs until the frame count drops to `stopDepth` (the frame that
     /// returns there leaves its result in its callee slot).
     func dispatch(stopDepth: Int) throws {
         var frame = frames[frames.count - 1]
-        var (code, constants) = frame.function.proto.chunk.sealed()
+        var code = frame.code, constants = frame.constants
         var slots = stack + frame.base
         var ip = frame.ip
         var sp = self.sp
         let stack = self.stack
-
-        @inline(__always) func reload() {
-            frame = frames[frames.count - 1]
-            (code, constants) = frame.function.proto.chunk.sealed()
-            slots = stack + frame.base
-            ip = frame.ip
-            sp = self.sp
-        }
 
         do {
             while true {
@@ -28,37 +24,41 @@ extension VM {
                 ip += 1
                 switch ins.op {
                 case .loadConst:
-                    (stack + sp).initialize(to: constants[Int(ins.a)])
-                    sp += 1
+                    let c = constants[Int(ins.a)]
+                    c.retain()
+                    VM.push(stack, &sp, c)
                 case .loadLocal:
                     let v = slots[Int(ins.a)]
-                    if case .undefined = v {
-                        self.sp = sp; throw unboundLocal(frame, Int(ins.a))
-                    }
-                    (stack + sp).initialize(to: v)
-                    sp += 1
+                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    v.retain()
+                    VM.push(stack, &sp, v)
                 case .storeLocal:
                     sp -= 1
-                    slots[Int(ins.a)] = (stack + sp).move()
+                    let old = slots[Int(ins.a)]
+                    slots[Int(ins.a)] = stack[sp]
+                    old.release()
                 case .deleteLocal:
-                    if case .undefined = slots[Int(ins.a)] { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    let old = slots[Int(ins.a)]
+                    if old.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
                     slots[Int(ins.a)] = .undefined
+                    old.release()
                 case .loadCell:
-                    guard case .cell(let cell) = slots[Int(ins.a)] else { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                    if case .undefined = cell.value { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                    (stack + sp).initialize(to: cell.value)
-                    sp += 1
+                    guard slots[Int(ins.a)].tag == .cell else { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    let v = slots[Int(ins.a)].cellObject.value
+                    if case .undefined = v { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    VM.push(stack, &sp, Slot(v))
                 case .storeCell:
-                    sp -= 1
-                    let v = (stack + sp).move()
-                    if case .cell(let cell) = slots[Int(ins.a)] {
-                        cell.value = v
+                    let v = VM.pop(stack, &sp)
+                    if slots[Int(ins.a)].tag == .cell {
+                        slots[Int(ins.a)].cellObject.value = v
                     } else {
-                        slots[Int(ins.a)] = .cell(CellObject(v))
+                        let old = slots[Int(ins.a)]
+                        slots[Int(ins.a)] = Slot(.cell(CellObject(v)))
+                        old.release()
                     }
                 case .makeCell:
-                    let v = slots[Int(ins.a)]
-                    slots[Int(ins.a)] = .cell(CellObject(v))
+                    let v = slots[Int(ins.a)].take()
+                    slots[Int(ins.a)] = Slot(.cell(CellObject(v)))
                 case .loadFree:
                     let v = frame.function.captured[Int(ins.a)].value
                     if case .undefined = v {
@@ -66,72 +66,72 @@ extension VM {
                         self.sp = sp
                         throw ADLError(.name, "free variable '\(name)' referenced before assignment in enclosing scope")
                     }
-                    (stack + sp).initialize(to: v)
-                    sp += 1
+                    VM.push(stack, &sp, Slot(v))
                 case .storeFree:
-                    sp -= 1
-                    frame.function.captured[Int(ins.a)].value = (stack + sp).move()
+                    frame.function.captured[Int(ins.a)].value = VM.pop(stack, &sp)
                 case .loadGlobal:
                     let v = globals.values[Int(ins.a)]
                     if case .undefined = v { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    (stack + sp).initialize(to: v)
-                    sp += 1
+                    VM.push(stack, &sp, Slot(v))
                 case .storeGlobal:
-                    sp -= 1
-                    globals.values[Int(ins.a)] = (stack + sp).move()
+                    globals.values[Int(ins.a)] = VM.pop(stack, &sp)
                 case .deleteGlobal:
                     if case .undefined = globals.values[Int(ins.a)] { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
                     globals.values[Int(ins.a)] = .undefined
                 case .loadBuiltin:
-                    (stack + sp).initialize(to: .builtin(builtins.functions[Int(ins.a)]))
-                    sp += 1
+                    VM.push(stack, &sp, Slot(.builtin(builtins.functions[Int(ins.a)])))
                 case .pop:
                     sp -= 1
-                    (stack + sp).deinitialize(count: 1)
+                    stack[sp].release()
                 case .dup:
-                    (stack + sp).initialize(to: stack[sp - 1])
-                    sp += 1
+                    let top = stack[sp - 1]
+                    top.retain()
+                    VM.push(stack, &sp, top)
                 case .swap:
-                    let t = (stack + sp - 1).move()
-                    (stack + sp - 1).moveInitialize(from: stack + sp - 2, count: 1)
-                    (stack + sp - 2).initialize(to: t)
+                    let t = stack[sp - 1]
+                    stack[sp - 1] = stack[sp - 2]
+                    stack[sp - 2] = t
 
                 case .add, .sub, .mul, .div, .floorDiv, .mod, .pow, .matmul, .bitAnd, .bitOr, .bitXor,
                      .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
-                    let r = (stack + sp - 1).move()
-                    let l = (stack + sp - 2).move()
-                    sp -= 2
-                    // Scalar fast paths; everything else (arrays, ints that may overflow) in `binary`.
-                    if let v = Operators.numericFast(ins.op, l, r) {
-                        (stack + sp).initialize(to: v)
+                    let r = stack[sp - 1]
+                    let l = stack[sp - 2]
+                    // Scalar fast paths stay in slots; everything else (arrays, overflow, ...) in `binary`.
+                    if let v = VM.scalarFast(ins.op, l, r) {
+                        stack[sp - 2] = v
+                        sp -= 1
                     } else {
+                        sp -= 2
                         self.sp = sp
                         frames[frames.count - 1].ip = ip
-                        let v = try binary(ins.op, l, r)
-                        (stack + sp).initialize(to: v)
+                        let v = try binary(ins.op, l.take(), r.take())
+                        VM.push(stack, &sp, Slot(v))
                     }
-                    sp += 1
                 case .isSame, .isNotSame:
-                    let r = (stack + sp - 1).move()
-                    let l = (stack + sp - 2).move()
-                    sp -= 2
+                    let r = VM.pop(stack, &sp)
+                    let l = VM.pop(stack, &sp)
                     let same = Operators.identical(l, r)
-                    (stack + sp).initialize(to: .bool(ins.op == .isSame ? same : !same))
-                    sp += 1
+                    VM.push(stack, &sp, .bool(ins.op == .isSame ? same : !same))
                 case .negate, .plus, .invert:
-                    let x = (stack + sp - 1).move()
-                    sp -= 1
-                    self.sp = sp
-                    let v = try unary(ins.op, x)
-                    (stack + sp).initialize(to: v)
-                    sp += 1
+                    let x = stack[sp - 1]
+                    if ins.op == .negate && x.tag == .float {
+                        stack[sp - 1] = .float(-x.double)
+                    } else {
+                        sp -= 1
+                        self.sp = sp
+                        let v = try unary(ins.op, x.take())
+                        VM.push(stack, &sp, Slot(v))
+                    }
                 case .not:
-                    let x = (stack + sp - 1).move()
-                    sp -= 1
-                    self.sp = sp
-                    let t = try Operators.truth(x)
-                    (stack + sp).initialize(to: .bool(!t))
-                    sp += 1
+                    let x = stack[sp - 1]
+                    if x.tag == .bool {
+                        stack[sp - 1] = .bool(x.bits == 0)
+                    } else {
+                        sp -= 1
+                        self.sp = sp
+                        let t = try Operators.truth(x.take())
+                        VM.push(stack, &sp, .bool(!t))
+                    }
 
                 case .jump:
                     ip = Int(ins.a)
@@ -144,74 +144,108 @@ extension VM {
                     }
                 case .jumpIfFalse:
                     sp -= 1
-                    let c = (stack + sp).move()
-                    if case .bool(let b) = c {
-                        if !b { ip = Int(ins.a) }
+                    let c = stack[sp]
+                    if c.tag == .bool {
+                        if c.bits == 0 { ip = Int(ins.a) }
                     } else {
                         self.sp = sp
-                        if try !Operators.truth(c) { ip = Int(ins.a) }
+                        if try !Operators.truth(c.take()) { ip = Int(ins.a) }
                     }
-                case .jumpIfFalseOrPop:
-                    self.sp = sp
-                    if try !Operators.truth(stack[sp - 1]) {
+                case .jumpIfFalseOrPop, .jumpIfTrueOrPop:
+                    let c = stack[sp - 1]
+                    let truth: Bool
+                    if c.tag == .bool {
+                        truth = c.bits != 0
+                    } else {
+                        self.sp = sp
+                        truth = try Operators.truth(c.value())
+                    }
+                    if truth == (ins.op == .jumpIfTrueOrPop) {
                         ip = Int(ins.a)
                     } else {
                         sp -= 1
-                        (stack + sp).deinitialize(count: 1)
-                    }
-                case .jumpIfTrueOrPop:
-                    self.sp = sp
-                    if try Operators.truth(stack[sp - 1]) {
-                        ip = Int(ins.a)
-                    } else {
-                        sp -= 1
-                        (stack + sp).deinitialize(count: 1)
+                        c.release()
                     }
                 case .rangePrepare:
-                    let step = (stack + sp - 1).move()
-                    let stop = (stack + sp - 2).move()
-                    let start = (stack + sp - 3).move()
-                    sp -= 3
+                    let step = VM.pop(stack, &sp)
+                    let stop = VM.pop(stack, &sp)
+                    let start = VM.pop(stack, &sp)
                     self.sp = sp
                     let a = Int(ins.a)
-                    slots[a] = .int(try Operators.rangeInt(start, "start"))
-                    slots[a + 1] = .int(try Operators.rangeInt(stop, "stop"))
                     let s = try Operators.rangeInt(step, "step")
                     if s == 0 { throw ADLError.value("range() arg 3 must not be zero") }
+                    let first = try Operators.rangeInt(start, "start")
+                    let last = try Operators.rangeInt(stop, "stop")
+                    for k in 0..<3 { slots[a + k].release() }
+                    slots[a] = .int(first)
+                    slots[a + 1] = .int(last)
                     slots[a + 2] = .int(s)
                 case .forRange:
                     let a = Int(ins.a)
-                    guard case .int(let i) = slots[a], case .int(let stop) = slots[a + 1],
-                          case .int(let step) = slots[a + 2] else {
-                        ip = Int(ins.b)
-                        break
-                    }
+                    let i = slots[a].int, stop = slots[a + 1].int, step = slots[a + 2].int
                     if step > 0 ? i < stop : i > stop {
-                        (stack + sp).initialize(to: .int(i))
-                        sp += 1
+                        VM.push(stack, &sp, .int(i))
                         let (next, overflow) = i.addingReportingOverflow(step)
-                        slots[a] = overflow ? .int(stop) : .int(next)
+                        slots[a] = .int(overflow ? stop : next)
                     } else {
                         ip = Int(ins.b)
+                    }
+                case .forRangeStore:
+                    let a = Int(ins.a)
+                    let i = slots[a].int, stop = slots[a + 1].int, step = slots[a + 2].int
+                    if step > 0 ? i < stop : i > stop {
+                        let target = Int(ins.c)
+                        let old = slots[target]
+                        slots[target] = .int(i)
+                        old.release()
+                        let (next, overflow) = i.addingReportingOverflow(step)
+                        slots[a] = .int(overflow ? stop : next)
+                    } else {
+                        ip = Int(ins.b)
+                    }
+                case .binaryLocalConst, .binaryLocalLocal, .binaryStackConst, .binaryStackLocal:
+                    let op = ins.sub
+                    let fromStack = ins.op == .binaryStackConst || ins.op == .binaryStackLocal
+                    let l: Slot
+                    if fromStack {
+                        l = stack[sp - 1]
+                    } else {
+                        l = slots[Int(ins.a)]
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    }
+                    let r: Slot
+                    if ins.op == .binaryLocalConst || ins.op == .binaryStackConst {
+                        r = constants[Int(ins.b)]
+                    } else {
+                        r = slots[Int(ins.b)]
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
+                    }
+                    if let v = VM.scalarFast(op, l, r) {
+                        if fromStack { stack[sp - 1] = v } else { VM.push(stack, &sp, v) }
+                    } else {
+                        // The stack operand is handed over; locals and constants are shared.
+                        if fromStack { sp -= 1 }
+                        self.sp = sp
+                        frames[frames.count - 1].ip = ip
+                        let left = fromStack ? l.take() : l.value()
+                        let v = try binary(op, left, r.value())
+                        VM.push(stack, &sp, Slot(v))
                     }
                 case .getIterator:
-                    let x = (stack + sp - 1).move()
-                    sp -= 1
+                    let x = VM.pop(stack, &sp)
                     self.sp = sp
                     let it = try Operators.iterator(x)
-                    (stack + sp).initialize(to: .iterator(it))
-                    sp += 1
+                    VM.push(stack, &sp, Slot(.iterator(it)))
                 case .forIterator:
                     self.sp = sp
-                    guard case .iterator(let it) = stack[sp - 1] else {
+                    guard stack[sp - 1].tag == .iterator else {
                         throw ADLError.type("internal: FOR_ITER without an iterator")
                     }
-                    if let next = try Operators.next(it) {
-                        (stack + sp).initialize(to: next)
-                        sp += 1
+                    if let next = try Operators.next(stack[sp - 1].iteratorObject) {
+                        VM.push(stack, &sp, Slot(next))
                     } else {
                         sp -= 1
-                        (stack + sp).deinitialize(count: 1)
+                        stack[sp].release()
                         ip = Int(ins.a)
                     }
 
@@ -222,58 +256,67 @@ extension VM {
                         throw ADLError(.interrupt, "interrupted")
                     }
                     var names: [String] = []
-                    if ins.op == .callKeywords, case .tuple(let t) = constants[Int(ins.b)] {
+                    if ins.op == .callKeywords, case .tuple(let t) = constants[Int(ins.b)].value() {
                         names = t.items.map { if case .string(let s) = $0 { return s.value } else { return "" } }
                     }
                     self.sp = sp
                     frames[frames.count - 1].ip = ip
                     if try enterCall(argc: Int(ins.a), keywordNames: names, location: nil) {
-                        reload()
+                        frame = frames[frames.count - 1]
+                        code = frame.code
+                        constants = frame.constants
+                        slots = stack + frame.base
+                        ip = frame.ip
+                        sp = self.sp
                     } else {
                         sp = self.sp
                     }
                 case .returnValue:
-                    let result = (stack + sp - 1).move()
                     sp -= 1
+                    let result = stack[sp]
                     let base = frame.base
-                    (stack + base).deinitialize(count: sp - base)
+                    for i in base..<sp { stack[i].release() }
+                    stack[base - 1].release()
                     stack[base - 1] = result
                     sp = base
                     self.sp = sp
                     frames.removeLast()
                     if frames.count <= stopDepth { return }
-                    reload()
+                    frame = frames[frames.count - 1]
+                        code = frame.code
+                        constants = frame.constants
+                        slots = stack + frame.base
+                        ip = frame.ip
+                        sp = self.sp
                 case .makeFunction:
                     let proto = frame.function.proto.chunk.functions[Int(ins.a)]
                     let defaultCount = Int(ins.b)
                     var defaults: [Value] = []
                     defaults.reserveCapacity(defaultCount)
-                    for i in 0..<defaultCount { defaults.append((stack + sp - defaultCount + i).move()) }
+                    for i in 0..<defaultCount { defaults.append(stack[sp - defaultCount + i].take()) }
                     sp -= defaultCount
                     var captured: [CellObject] = []
                     captured.reserveCapacity(proto.captures.count)
                     for c in proto.captures {
                         if c.isLocal {
-                            if case .cell(let cell) = slots[c.index] {
-                                captured.append(cell)
+                            if slots[c.index].tag == .cell {
+                                captured.append(slots[c.index].cellObject)
                             } else {
-                                let cell = CellObject(slots[c.index])
-                                slots[c.index] = .cell(cell)
+                                let cell = CellObject(slots[c.index].take())
+                                slots[c.index] = Slot(.cell(cell))
                                 captured.append(cell)
                             }
                         } else {
                             captured.append(frame.function.captured[c.index])
                         }
                     }
-                    let f = FunctionObject(proto: proto, defaults: defaults, captured: captured)
-                    (stack + sp).initialize(to: .function(f))
-                    sp += 1
+                    VM.push(stack, &sp, Slot(.function(FunctionObject(proto: proto, defaults: defaults, captured: captured))))
 
                 case .buildTuple, .buildList, .buildString:
                     let n = Int(ins.a)
                     var items: [Value] = []
                     items.reserveCapacity(n)
-                    for i in 0..<n { items.append((stack + sp - n + i).move()) }
+                    for i in 0..<n { items.append(stack[sp - n + i].take()) }
                     sp -= n
                     self.sp = sp
                     let v: Value
@@ -282,114 +325,108 @@ extension VM {
                     case .buildList: v = try Operators.display(items)
                     default: v = .string(items.map { if case .string(let s) = $0 { return s.value } else { return "" } }.joined())
                     }
-                    (stack + sp).initialize(to: v)
-                    sp += 1
+                    VM.push(stack, &sp, Slot(v))
                 case .buildRecord:
                     let n = Int(ins.a)
                     let start = sp - 2 * n
                     self.sp = sp
-                    for i in 0..<n {
-                        guard case .string = stack[start + 2 * i] else {
-                            throw ADLError.type("record keys must be strings, not \(stack[start + 2 * i].typeName)")
-                        }
+                    for i in 0..<n where stack[start + 2 * i].tag != .string {
+                        throw ADLError.type("record keys must be strings, not \(stack[start + 2 * i].value().typeName)")
                     }
                     let record = RecordObject()
                     for i in 0..<n {
-                        let key = (stack + start + 2 * i).move()
-                        let value = (stack + start + 2 * i + 1).move()
+                        let key = stack[start + 2 * i].take()
+                        let value = stack[start + 2 * i + 1].take()
                         if case .string(let k) = key { record.set(k.value, value) }
                     }
                     sp = start
-                    (stack + sp).initialize(to: .record(record))
-                    sp += 1
+                    VM.push(stack, &sp, Slot(.record(record)))
                 case .buildSlice:
-                    let step = (stack + sp - 1).move()
-                    let stop = (stack + sp - 2).move()
-                    let start = (stack + sp - 3).move()
-                    sp -= 3
-                    (stack + sp).initialize(to: .slice(SliceObject(start: start, stop: stop, step: step)))
-                    sp += 1
+                    let step = VM.pop(stack, &sp)
+                    let stop = VM.pop(stack, &sp)
+                    let start = VM.pop(stack, &sp)
+                    VM.push(stack, &sp, Slot(.slice(SliceObject(start: start, stop: stop, step: step))))
                 case .formatValue:
                     var spec: String?
-                    if ins.a == 1 {
-                        sp -= 1
-                        if case .string(let s) = (stack + sp).move() { spec = s.value }
-                    }
-                    let x = (stack + sp - 1).move()
-                    sp -= 1
+                    if ins.a == 1, case .string(let s) = VM.pop(stack, &sp) { spec = s.value }
+                    let x = VM.pop(stack, &sp)
                     self.sp = sp
                     let text = try Formatting.format(x, spec: spec, repr: ins.b == 1)
-                    (stack + sp).initialize(to: .string(text))
-                    sp += 1
+                    VM.push(stack, &sp, Slot(.string(text)))
                 case .unpack:
-                    let x = (stack + sp - 1).move()
-                    sp -= 1
+                    let x = VM.pop(stack, &sp)
                     self.sp = sp
                     let items = try Operators.unpack(x, count: Int(ins.a))
-                    for item in items.reversed() {
-                        (stack + sp).initialize(to: item)
-                        sp += 1
-                    }
+                    for item in items.reversed() { VM.push(stack, &sp, Slot(item)) }
                 case .getAttribute:
-                    let x = (stack + sp - 1).move()
-                    sp -= 1
+                    let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    guard case .string(let name) = constants[Int(ins.a)] else { break }
+                    guard case .string(let name) = constants[Int(ins.a)].value() else { break }
                     let v = try attribute(x, name.value)
-                    (stack + sp).initialize(to: v)
-                    sp += 1
+                    VM.push(stack, &sp, Slot(v))
                 case .setAttribute:
-                    let x = (stack + sp - 1).move()
-                    let v = (stack + sp - 2).move()
-                    sp -= 2
+                    let x = VM.pop(stack, &sp)
+                    let v = VM.pop(stack, &sp)
                     self.sp = sp
-                    guard case .string(let name) = constants[Int(ins.a)] else { break }
+                    guard case .string(let name) = constants[Int(ins.a)].value() else { break }
                     try setAttribute(x, name.value, v)
                 case .getIndex:
                     let n = Int(ins.a)
+                    // x[i] with one int on an array: the common case, without building index lists.
+                    if n == 1, stack[sp - 2].tag == .array, stack[sp - 1].tag == .int {
+                        let i = stack[sp - 1].int
+                        let base = stack[sp - 2].take()
+                        sp -= 2
+                        self.sp = sp
+                        guard case .array(let a) = base else { break }
+                        VM.push(stack, &sp, Slot(try VM.element(a, i)))
+                        break
+                    }
                     var indices: [Value] = []
                     indices.reserveCapacity(n)
-                    for i in 0..<n { indices.append((stack + sp - n + i).move()) }
-                    let base = (stack + sp - n - 1).move()
+                    for i in 0..<n { indices.append(stack[sp - n + i].take()) }
+                    let base = stack[sp - n - 1].take()
                     sp -= n + 1
                     self.sp = sp
                     let v = try Indexing.get(base, indices)
-                    (stack + sp).initialize(to: v)
-                    sp += 1
+                    VM.push(stack, &sp, Slot(v))
                 case .setIndexLocal, .setIndexGlobal, .setIndexCell, .setIndexFree:
                     let n = Int(ins.a)
                     var indices: [Value] = []
                     indices.reserveCapacity(n)
-                    for i in 0..<n { indices.append((stack + sp - n + i).move()) }
-                    let value = (stack + sp - n - 1).move()
+                    for i in 0..<n { indices.append(stack[sp - n + i].take()) }
+                    let value = stack[sp - n - 1].take()
                     sp -= n + 1
                     self.sp = sp
                     let slot = Int(ins.b)
                     switch ins.op {
                     case .setIndexLocal:
-                        if case .undefined = slots[slot] { self.sp = sp; throw unboundLocal(frame, slot) }
-                        try Indexing.set(&slots[slot], indices, value)
+                        if slots[slot].tag == .undefined { throw unboundLocal(frame, slot) }
+                        // Move the variable out so a unique array is written in place.
+                        var target = slots[slot].take()
+                        slots[slot] = .none
+                        defer { slots[slot] = Slot(target) }
+                        try Indexing.set(&target, indices, value)
                     case .setIndexGlobal:
-                        if case .undefined = globals.values[slot] { self.sp = sp; throw undefinedGlobal(slot, frame: frame) }
+                        if case .undefined = globals.values[slot] { throw undefinedGlobal(slot, frame: frame) }
                         try Indexing.set(&globals.values[slot], indices, value)
                     case .setIndexCell:
-                        guard case .cell(let cell) = slots[slot] else { self.sp = sp; throw unboundLocal(frame, slot) }
-                        try Indexing.set(&cell.value, indices, value)
+                        guard slots[slot].tag == .cell else { throw unboundLocal(frame, slot) }
+                        try Indexing.set(&slots[slot].cellObject.value, indices, value)
                     default:
-                        let cell = frame.function.captured[slot]
-                        try Indexing.set(&cell.value, indices, value)
+                        try Indexing.set(&frame.function.captured[slot].value, indices, value)
                     }
                 case .deleteIndex:
                     let n = Int(ins.a)
                     var indices: [Value] = []
-                    for i in 0..<n { indices.append((stack + sp - n + i).move()) }
-                    let base = (stack + sp - n - 1).move()
+                    for i in 0..<n { indices.append(stack[sp - n + i].take()) }
+                    let base = stack[sp - n - 1].take()
                     sp -= n + 1
                     self.sp = sp
                     try Indexing.delete(base, indices)
                 case .fail:
                     self.sp = sp
-                    let message = constants[Int(ins.a)]
+                    let message = constants[Int(ins.a)].value()
                     var error = ADLError(.name, Formatting.str(message))
                     if case .string(let m) = message, let attr = m.value.split(separator: "'").dropFirst(3).first {
                         let names = builtins.names.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
@@ -397,8 +434,7 @@ extension VM {
                     }
                     throw error
                 case .printExpression:
-                    sp -= 1
-                    let v = (stack + sp).move()
+                    let v = VM.pop(stack, &sp)
                     self.sp = sp
                     if !v.isNone {
                         write(Formatting.repr(v) + "\n")
@@ -410,6 +446,91 @@ extension VM {
             if !frames.isEmpty { frames[frames.count - 1].ip = ip }
             throw annotate(error, frameIndex: frames.count - 1, ip: ip)
         }
+    }
+
+    /// Pushes a slot that owns its reference.
+    @inline(__always)
+    static func push(_ stack: UnsafeMutablePointer<Slot>, _ sp: inout Int, _ s: Slot) {
+        stack[sp] = s
+        sp += 1
+    }
+
+    /// Pops the top as a `Value` that inherits the slot's reference.
+    @inline(__always)
+    static func pop(_ stack: UnsafeMutablePointer<Slot>, _ sp: inout Int) -> Value {
+        sp -= 1
+        return stack[sp].take()
+    }
+
+    /// Scalar `l op r` entirely in slots: floats, ints (without overflow) and their mixes.
+    @inline(__always)
+    static func scalarFast(_ op: OpCode, _ l: Slot, _ r: Slot) -> Slot? {
+        if l.tag == .int && r.tag == .int { return intOp(op, l.int, r.int) }
+        let x: Double, y: Double
+        switch l.tag {
+        case .float: x = l.double
+        case .int: x = Double(l.int)
+        default: return nil
+        }
+        switch r.tag {
+        case .float: y = r.double
+        case .int: y = Double(r.int)
+        default: return nil
+        }
+        return floatOp(op, x, y)
+    }
+
+    @inline(__always)
+    static func floatOp(_ op: OpCode, _ x: Double, _ y: Double) -> Slot? {
+        switch op {
+        case .add: return .float(x + y)
+        case .sub: return .float(x - y)
+        case .mul: return .float(x * y)
+        case .div: return .float(x / y)
+        case .less: return .bool(x < y)
+        case .lessEqual: return .bool(x <= y)
+        case .greater: return .bool(x > y)
+        case .greaterEqual: return .bool(x >= y)
+        case .equal: return .bool(x == y)
+        case .notEqual: return .bool(x != y)
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    static func intOp(_ op: OpCode, _ x: Int, _ y: Int) -> Slot? {
+        switch op {
+        case .add:
+            let (r, o) = x.addingReportingOverflow(y)
+            return o ? nil : .int(r)
+        case .sub:
+            let (r, o) = x.subtractingReportingOverflow(y)
+            return o ? nil : .int(r)
+        case .mul:
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            return o ? nil : .int(r)
+        case .less: return .bool(x < y)
+        case .lessEqual: return .bool(x <= y)
+        case .greater: return .bool(x > y)
+        case .greaterEqual: return .bool(x >= y)
+        case .equal: return .bool(x == y)
+        case .notEqual: return .bool(x != y)
+        default: return nil
+        }
+    }
+
+    /// `a[i]` for an int `i`: a scalar for 1-d arrays, a row otherwise.
+    static func element(_ a: NDArray, _ i: Int) throws -> Value {
+        if a.shape.count == 1 {
+            let n = a.shape[0]
+            let j = i < 0 ? i + n : i
+            guard j >= 0, j < n else {
+                throw ADLError.index("index \(i) is out of bounds for axis 0 with size \(n)")
+            }
+            let x = a.data[j]
+            return a.isBool ? .bool(x != 0) : .float(x)
+        }
+        return Value.wrap(try a.get([.int(i)]))
     }
 
     // MARK: - Error helpers (cold)

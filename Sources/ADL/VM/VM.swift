@@ -4,7 +4,7 @@
 // VM this way). The dispatch loop itself is in VM+Dispatch.swift.
 //
 // Invariants:
-// - stack[0..<sp] is initialised memory; stack[sp...] is not.
+// - The stack holds `Slot`s; stack[0..<sp] own their objects (Slot.swift), stack[sp...] is garbage.
 // - A frame's locals are stack[base..<base+localCount]; its callee sits at base-1.
 
 import Synchronization
@@ -13,11 +13,14 @@ import Synchronization
 /// Set by the SIGINT handler; polled on backward jumps and calls.
 public let interruptRequested = Atomic<Bool>(false)
 
-/// One activation of a function.
+/// One activation of a function. The function is not retained here: the
+/// callee slot at `base - 1` owns it for as long as the frame exists.
 struct Frame {
-    let function: FunctionObject
+    unowned(unsafe) let function: FunctionObject
     var ip: Int
     let base: Int
+    let code: UnsafeMutablePointer<Instruction>
+    let constants: UnsafeMutablePointer<Slot>
 }
 
 /// Runs ADL bytecode.
@@ -31,7 +34,7 @@ public final class VM {
     /// Frames deeper than this raise "maximum recursion depth exceeded".
     public var recursionLimit = 1000
 
-    let stack: UnsafeMutablePointer<Value>
+    let stack: UnsafeMutablePointer<Slot>
     let stackCapacity: Int
     var sp = 0
     var frames: [Frame] = []
@@ -47,11 +50,11 @@ public final class VM {
         self.builtins = builtins
         self.globals = Globals(builtins: builtins)
         self.stackCapacity = stackCapacity
-        self.stack = UnsafeMutablePointer<Value>.allocate(capacity: stackCapacity)
+        self.stack = UnsafeMutablePointer<Slot>.allocate(capacity: stackCapacity)
     }
 
     deinit {
-        stack.deinitialize(count: sp)
+        for i in 0..<sp { stack[i].release() }
         stack.deallocate()
     }
 
@@ -91,7 +94,7 @@ public final class VM {
             }
             // The result replaced the callee at entrySP.
             sp -= 1
-            return (stack + sp).move()
+            return stack[sp].take()
         } catch {
             unwind(toSP: entrySP, depth: entryDepth)
             throw error
@@ -102,21 +105,21 @@ public final class VM {
     func unwind(toSP target: Int, depth: Int) {
         if frames.count > depth { frames.removeLast(frames.count - depth) }
         if sp > target {
-            (stack + target).deinitialize(count: sp - target)
+            for i in target..<sp { stack[i].release() }
             sp = target
         }
     }
 
     @inline(__always)
     func push(_ value: Value) {
-        (stack + sp).initialize(to: value)
+        stack[sp] = Slot(value)
         sp += 1
     }
 
     @inline(__always)
     func pop() -> Value {
         sp -= 1
-        return (stack + sp).move()
+        return stack[sp].take()
     }
 
     // MARK: - Calls
@@ -126,25 +129,34 @@ public final class VM {
     /// user functions get a new frame (returns true: the caller must dispatch).
     func enterCall(argc: Int, keywordNames: [String], location: SourceLocation?) throws -> Bool {
         let calleeIndex = sp - argc - 1
-        switch stack[calleeIndex] {
-        case .function(let function):
-            try pushFrame(function, argc: argc, keywordNames: keywordNames)
+        let calleeSlot = stack[calleeIndex]
+        if calleeSlot.tag == .function {
+            try pushFrame(calleeSlot.functionObject, argc: argc, keywordNames: keywordNames)
             return true
+        }
+        switch calleeSlot.value() {
         case .builtin(let builtin):
             let args = collectArguments(argc: argc, keywordNames: keywordNames)
             let result = try builtin.body(self, args)
-            stack[calleeIndex] = result
+            replaceCallee(at: calleeIndex, with: result)
             return false
         case .boundMethod(let method):
             var args = collectArguments(argc: argc, keywordNames: keywordNames)
             args.positional.insert(method.receiver, at: 0)
             let result = try method.method.body(self, args)
-            stack[calleeIndex] = result
+            replaceCallee(at: calleeIndex, with: result)
             return false
-        default:
-            let callee = stack[calleeIndex]
+        case let callee:
             throw ADLError.type("'\(callee.typeName)' object is not callable")
         }
+    }
+
+    /// Puts a builtin's result where its callee was (the arguments are already gone).
+    @inline(__always)
+    private func replaceCallee(at index: Int, with result: Value) {
+        let old = stack[index]
+        stack[index] = Slot(result)
+        old.release()
     }
 
     /// Pops `argc` arguments into an `Arguments` value.
@@ -155,7 +167,7 @@ public final class VM {
         var keywords: [(name: String, value: Value)] = []
         let start = sp - argc
         for i in 0..<argc {
-            let v = (stack + start + i).move()
+            let v = stack[start + i].take()
             if i < positionalCount {
                 positional.append(v)
             } else {
@@ -174,7 +186,7 @@ public final class VM {
         }
         let paramCount = proto.parameters.count
         let base = sp - argc
-        guard base + proto.localCount + proto.maxStack + 8 < stackCapacity else {
+        guard base + argc + proto.localCount + proto.maxStack + 8 < stackCapacity else {
             throw ADLError(.recursion, "maximum recursion depth exceeded (stack full)")
         }
         if keywordNames.isEmpty && argc == paramCount {
@@ -187,8 +199,10 @@ public final class VM {
         if extra > 0 {
             (stack + base + paramCount).initialize(repeating: .undefined, count: extra)
         }
+
         sp = base + proto.localCount
-        frames.append(Frame(function: function, ip: 0, base: base))
+        let (code, constants) = proto.chunk.sealed()
+        frames.append(Frame(function: function, ip: 0, base: base, code: code, constants: constants))
     }
 
     /// Argument binding with keywords and defaults; leaves exactly the parameters at base.
@@ -202,43 +216,45 @@ public final class VM {
                 : "from \(params.count - function.defaults.count) to \(params.count)"
             throw ADLError.argument("\(name)() takes \(takes) positional argument\(params.count == 1 ? "" : "s") but \(positionalCount) \(positionalCount == 1 ? "was" : "were") given")
         }
-        var bound = [Value](repeating: .undefined, count: params.count)
+        var bound = [Slot?](repeating: nil, count: params.count)
+        func fail(_ error: ADLError) -> ADLError {
+            // The arguments stay on the stack (owned there); nothing was moved.
+            return error
+        }
         for i in 0..<argc {
-            let v = (stack + base + i).move()
             if i < positionalCount {
-                bound[i] = v
+                bound[i] = stack[base + i]
             } else {
                 let kw = keywordNames[i - positionalCount]
                 guard let p = params.firstIndex(of: kw) else {
-                    // Refill what was moved so the unwinder sees initialised memory.
-                    (stack + base).initialize(repeating: .none, count: i + 1)
-                    throw ADLError.argument("\(name)() got an unexpected keyword argument '\(kw)'")
+                    var error = ADLError.argument("\(name)() got an unexpected keyword argument '\(kw)'")
+                    if let s = Suggestions.closest(to: kw, among: params) { error.notes.append("did you mean '\(s)'?") }
+                    throw fail(error)
                 }
-                if case .undefined = bound[p] {
-                    bound[p] = v
-                } else {
-                    (stack + base).initialize(repeating: .none, count: i + 1)
-                    throw ADLError.argument("\(name)() got multiple values for argument '\(kw)'")
+                if bound[p] != nil {
+                    throw fail(ADLError.argument("\(name)() got multiple values for argument '\(kw)'"))
                 }
+                bound[p] = stack[base + i]
             }
         }
         let firstDefault = params.count - function.defaults.count
         var missing: [String] = []
-        for p in 0..<params.count {
-            if case .undefined = bound[p] {
-                if p >= firstDefault {
-                    bound[p] = function.defaults[p - firstDefault]
-                } else {
-                    missing.append(params[p])
-                }
-            }
+        for p in 0..<params.count where bound[p] == nil && p < firstDefault {
+            missing.append(params[p])
         }
         if !missing.isEmpty {
-            (stack + base).initialize(repeating: .none, count: argc)
             let list = missing.map { "'\($0)'" }.joined(separator: missing.count == 2 ? " and " : ", ")
-            throw ADLError.argument("\(name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
+            throw fail(ADLError.argument("\(name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)"))
         }
-        (stack + base).initialize(from: bound, count: params.count)
+        // Ownership moves from the argument slots to the parameter slots; defaults are new references.
+        for p in 0..<params.count {
+            if let slot = bound[p] {
+                stack[base + argc + p] = slot
+            } else {
+                stack[base + argc + p] = Slot(function.defaults[p - firstDefault])
+            }
+        }
+        for p in 0..<params.count { stack[base + p] = stack[base + argc + p] }
         sp = base + params.count
     }
 
