@@ -183,4 +183,36 @@ final class VMTests: XCTestCase {
         XCTAssertEqual(try run("None\nprint('x')\n"), "x\n")
         XCTAssertEqual(try run("1 + 1\n", echo: false), "")
     }
+
+    func testSuperinstructionsKeepSemantics() throws {
+        // Operators on locals and literals take the fused path; results and errors must not change.
+        let src = """
+        def f(a, b):
+            return (a + 1, a * b, a - 2.5, 1 < a, a // 2, a % 3, a ** 2, a @ b if False else 0)
+        print(f(7, 3))
+        print(f(ones(2), 2.0))
+        """
+        XCTAssertEqual(try run(src), "(8, 21, 4.5, True, 3, 1, 49, 0)\n(array([2., 2.]), array([2., 2.]), array([-1.5, -1.5]), array([False, False]), array([0., 0.]), array([1., 1.]), array([1., 1.]), 0)\n")
+        XCTAssertEqual(failure("def f(a):\n    return a + 1\nf(9223372036854775807)")?.kind, .overflow)
+        XCTAssertEqual(failure("def f():\n    x = y + 1\n    y = 2\nf()")?.message, "local variable 'y' referenced before assignment")
+    }
+
+    func testForRangeStoreAndInterruptibleLoops() throws {
+        XCTAssertEqual(try run("def f():\n    t = 0\n    for i in range(5):\n        t += i\n    return t, i\nf()"), "(10, 4)\n")
+        XCTAssertEqual(try run("for i in range(3): pass\ni"), "2\n")
+    }
+
+    func testDisassemblerNamesEveryInstruction() throws {
+        let out = try run("def f(x, y=2):\n    return [x, y] if x > y else {'k': x}\ndis(f)")
+        XCTAssertTrue(out.hasPrefix("function f(x, y)"))
+        XCTAssertTrue(out.contains("BINARY_LL"))
+        XCTAssertTrue(out.contains("BUILD_LIST"))
+        XCTAssertTrue(out.contains("BUILD_RECORD"))
+        XCTAssertFalse(out.contains("?"))
+    }
+
+    func testEveryOpcodeHasADistinctMnemonic() {
+        let names = OpCode.allCases.map(\.mnemonic)
+        XCTAssertEqual(Set(names).count, names.count)
+    }
 }

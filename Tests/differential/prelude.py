@@ -26,8 +26,8 @@ plain Python + NumPy, by transforming the program's AST before it runs:
   `x[[0, 2]]`, `x[:2.0]`);
 - `max(a, b, ...)`/`min(a, b, ...)` with two or more positional arguments compare
   elementwise (Python's builtins on plain numbers); with one argument they reduce;
-- `print`/`str`/f-strings show NumPy scalars as Python numbers, and functions as
-  `<function f>`;
+- `print`/`str`/f-strings show NumPy scalars as Python numbers, the program's functions
+  as `<function f>` and the library's as `<built-in function NAME>`;
 - `import numpy as np`, `from numpy import *` bind this same namespace, so `np.NAME`
   means `NAME`;
 - `{...}` and `dict(...)` build records (dicts whose keys also read as attributes).
@@ -175,9 +175,15 @@ def _plain(x):
     return x
 
 
+_BUILTIN_NAMES = {}  # id of a library function -> its ADL name; filled by `_library`
+
+
 def _repr(x):
-    """ADL's repr: Python's, with `<function f>` for functions."""
+    """ADL's repr: Python's, with `<function f>` for the program's functions and
+    `<built-in function NAME>` for the library's."""
     x = _plain(x)
+    if callable(x) and id(x) in _BUILTIN_NAMES:
+        return f"<built-in function {_BUILTIN_NAMES[id(x)]}>"
     if isinstance(x, (types.FunctionType, types.BuiltinFunctionType, np.ufunc)) or (
         callable(x) and hasattr(x, "__wrapped__")
     ):
@@ -419,6 +425,7 @@ def _library(program, argv):
         range=builtins.range, len=builtins.len, float=builtins.float, int=builtins.int,
         time=_time.perf_counter, argv=[program, *argv],
     )
+    _BUILTIN_NAMES.update((id(v), k) for k, v in env.items() if callable(v) and not isinstance(v, type))
     namespace = types.SimpleNamespace(**env)
     env.update(np=namespace, numpy=namespace)
     env.update(

@@ -572,11 +572,11 @@ public final class Compiler {
         case .binary(let op, let l, let r):
             try binaryOperation(Compiler.opcode(for: op), l, r, at: loc)
         case .compare(let first, let rest):
-            try expression(first)
             if rest.count == 1, let only = rest.first, only.op != .is, only.op != .isNot {
-                try binaryOperand(Compiler.opcode(for: only.op), only.rhs, leftOnStack: true, at: loc)
+                try binaryOperation(Compiler.opcode(for: only.op), first, only.rhs, at: loc)
                 return
             }
+            try expression(first)
             if rest.count == 1, let only = rest.first {
                 try expression(only.rhs)
                 emit(Compiler.opcode(for: only.op), at: loc)
@@ -703,11 +703,11 @@ public final class Compiler {
             }
         }
         try expression(l)
-        try binaryOperand(op, r, leftOnStack: true, at: loc)
+        try binaryOperand(op, r, at: loc)
     }
 
     /// With the left operand on the stack: `op r`.
-    private func binaryOperand(_ op: OpCode, _ r: Expr, leftOnStack: Bool, at loc: SourceLocation) throws {
+    private func binaryOperand(_ op: OpCode, _ r: Expr, at loc: SourceLocation) throws {
         if let k = literalConstant(r) {
             emit(.binaryStackConst, 0, constantIndex(k), sub: op, at: loc)
         } else if case .name(let m) = r.kind, case .local(let slot) = resolve(m) {

@@ -47,7 +47,8 @@ public enum Disassembler {
             let right = ins.op == .binaryLocalConst || ins.op == .binaryStackConst
                 ? (b < chunk.constants.count ? Formatting.repr(chunk.constants[b]) : "?") : local(b)
             let left = ins.op == .binaryLocalConst || ins.op == .binaryLocalLocal ? local(a) : "pop"
-            return "\(a) \(b) \(ins.sub.mnemonic) (\(left) \(symbol) \(right))"
+            let operands = left == "pop" ? "\(b)" : "\(a) \(b)"
+            return "\(operands) \(ins.sub.mnemonic) (\(left) \(symbol) \(right))"
         case .call, .buildTuple, .buildList, .buildString, .buildRecord, .unpack, .getIndex, .deleteIndex:
             return "\(a)"
         case .callKeywords:

@@ -136,12 +136,13 @@ extension VM {
                 case .jump:
                     ip = Int(ins.a)
                 case .loop:
-                    ip = Int(ins.a)
+                    // Checked before jumping, so the error points at the loop.
                     if interruptRequested.load(ordering: .relaxed) {
                         interruptRequested.store(false, ordering: .relaxed)
                         self.sp = sp
                         throw ADLError(.interrupt, "interrupted")
                     }
+                    ip = Int(ins.a)
                 case .jumpIfFalse:
                     sp -= 1
                     let c = stack[sp]
