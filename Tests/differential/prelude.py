@@ -23,7 +23,8 @@ plain Python + NumPy, by transforming the program's AST before it runs:
 - `/` by zero gives inf/nan as in NumPy; `//` and `%` by zero too, unless both
   operands are ints (then Python's ZeroDivisionError stands, as ADL's error does);
 - an integral float or a float array is a valid index or slice bound (`x[1.0]`,
-  `x[[0, 2]]`, `x[:2.0]`);
+  `x[[0, 2]]`, `x[:2.0]`), and an integral float a valid size, count or axis
+  (`zeros(3.0)`, `range(6 / 2)`, `x.reshape(2.0, -1)`, `sum(x, axis=0.0)`);
 - `max(a, b, ...)`/`min(a, b, ...)` with two or more positional arguments compare
   elementwise (Python's builtins on plain numbers); with one argument they reduce;
 - `print`/`str`/f-strings show NumPy scalars as Python numbers, the program's functions
@@ -80,12 +81,24 @@ def _result(name, args, r):
     return r
 
 
+_SIZE_KEYWORDS = ("axis", "k", "decimals", "num", "shape", "newshape")
+
+
+def _sizes(name, args, kwargs):
+    """`args`/`kwargs` of `name` with integral floats made ints where they are sizes or axes."""
+    if name == "reshape":  # reshape(a, shape) and a.reshape(*shape): every later argument
+        args = (args[0], *(_shape_arg(a) for a in args[1:]))
+    kwargs = {k: _shape_arg(v) if k in _SIZE_KEYWORDS else v for k, v in kwargs.items()}
+    return args, kwargs
+
+
 def _wrap(fn):
-    """`fn` with its results passed through `_result`."""
+    """`fn` with integral-float sizes accepted (`_sizes`) and its results through `_result`."""
     name = getattr(fn, "__name__", "")
 
     @functools.wraps(fn)
     def wrapped(*args, **kwargs):
+        args, kwargs = _sizes(name, args, kwargs)
         return _result(name, args, fn(*args, **kwargs))
 
     return wrapped
@@ -98,6 +111,7 @@ def _meth(obj, name):
         return attr
 
     def method(*args, **kwargs):
+        (_, *args), kwargs = _sizes(name, (obj, *args), kwargs)
         return _result(name, (obj, *args), attr(*args, **kwargs))
 
     return method
@@ -331,7 +345,7 @@ def full(shape, fill_value):
 
 
 def eye(n, m=None, k=0):
-    return np.eye(_index_part(n), None if m is None else _index_part(m), k)
+    return np.eye(_index_part(n), None if m is None else _index_part(m), _index_part(k))
 
 
 def identity(n):
@@ -349,8 +363,12 @@ def linspace(start, stop, num=50, endpoint=True):
 def round(x, decimals=0):  # noqa: A001 - ADL's round follows NumPy: always a float64
     if _is_bool(x):  # NumPy would give float16
         x = np.asarray(x, dtype=np.float64)
-    r = _floatify(np.round(x, decimals))
+    r = _floatify(np.round(x, _index_part(decimals)))
     return float(r) if _is_int(r) else r
+
+
+def range(*args):  # noqa: A001 - integral floats are valid sizes
+    return builtins.range(*(_index_part(a) for a in args))
 
 
 def max(*args, **kwargs):  # noqa: A001
@@ -422,7 +440,7 @@ def _library(program, argv):
         norm=_wrap(np.linalg.norm), random=np.random, linalg=np.linalg,
         pi=np.pi, e=np.e, inf=np.inf, nan=np.nan,
         print=_print, str=_str, repr=_repr, dict=Record, help=help,
-        range=builtins.range, len=builtins.len, float=builtins.float, int=builtins.int,
+        range=range, len=builtins.len, float=builtins.float, int=builtins.int,
         time=_time.perf_counter, argv=[program, *argv],
     )
     _BUILTIN_NAMES.update((id(v), k) for k, v in env.items() if callable(v) and not isinstance(v, type))

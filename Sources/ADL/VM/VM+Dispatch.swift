@@ -103,7 +103,7 @@ extension VM {
                     } else {
                         sp -= 2
                         self.sp = sp
-                        frames[frames.count - 1].ip = ip
+                        frames.topIP = ip
                         let v = try binary(ins.op, l.take(), r.take())
                         VM.push(stack, &sp, Slot(v))
                     }
@@ -227,7 +227,7 @@ extension VM {
                         // The stack operand is handed over; locals and constants are shared.
                         if fromStack { sp -= 1 }
                         self.sp = sp
-                        frames[frames.count - 1].ip = ip
+                        frames.topIP = ip
                         let left = fromStack ? l.take() : l.value()
                         let v = try binary(op, left, r.value())
                         VM.push(stack, &sp, Slot(v))
@@ -261,7 +261,7 @@ extension VM {
                         names = t.items.map { if case .string(let s) = $0 { return s.value } else { return "" } }
                     }
                     self.sp = sp
-                    frames[frames.count - 1].ip = ip
+                    frames.topIP = ip
                     if try enterCall(argc: Int(ins.a), keywordNames: names, location: nil) {
                         frame = frames[frames.count - 1]
                         code = frame.code
@@ -444,7 +444,7 @@ extension VM {
             }
         } catch {
             // `self.sp` is current at every throw site (see the note at the top).
-            if !frames.isEmpty { frames[frames.count - 1].ip = ip }
+            if !frames.isEmpty { frames.topIP = ip }
             throw annotate(error, frameIndex: frames.count - 1, ip: ip)
         }
     }

@@ -32,12 +32,14 @@ public final class VM {
         text.withCString { _ = fputs($0, stdout) }
     }
     /// Frames deeper than this raise "maximum recursion depth exceeded".
-    public var recursionLimit = 1000
+    public var recursionLimit = 1000 {
+        didSet { frames.reserve(recursionLimit + 2) }
+    }
 
     let stack: UnsafeMutablePointer<Slot>
     let stackCapacity: Int
     var sp = 0
-    var frames: [Frame] = []
+    var frames = FrameStack(capacity: 1002)
 
     // MARK: - Autodiff recording hook
     // When true, array operations are reported to `recorder` (the instrumented
@@ -56,6 +58,7 @@ public final class VM {
     deinit {
         for i in 0..<sp { stack[i].release() }
         stack.deallocate()
+        frames.deallocate()
     }
 
     // MARK: - Entry points
@@ -181,7 +184,7 @@ public final class VM {
     /// Binds arguments to parameters and pushes a frame for `function`.
     func pushFrame(_ function: FunctionObject, argc: Int, keywordNames: [String]) throws {
         let proto = function.proto
-        if frames.count >= recursionLimit {
+        if frames.count >= recursionLimit || frames.count >= frames.capacity {
             throw ADLError(.recursion, "maximum recursion depth exceeded (limit \(recursionLimit))")
         }
         let paramCount = proto.parameters.count

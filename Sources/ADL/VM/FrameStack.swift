@@ -1,0 +1,53 @@
+// The call stack of frames: a fixed buffer sized by the recursion limit, so
+// pushing and popping a frame is a store and an increment (a Swift array
+// would check uniqueness and capacity on every call).
+
+/// Frames of active calls, innermost last.
+struct FrameStack {
+    private var buffer: UnsafeMutablePointer<Frame>
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        buffer = UnsafeMutablePointer<Frame>.allocate(capacity: self.capacity)
+    }
+
+    /// Frees the buffer; the frames hold no references.
+    func deallocate() {
+        buffer.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(index: Int) -> Frame {
+        get { buffer[index] }
+        nonmutating set { buffer[index] = newValue }
+    }
+
+    /// The innermost frame's instruction pointer.
+    var topIP: Int {
+        get { buffer[count - 1].ip }
+        nonmutating set { buffer[count - 1].ip = newValue }
+    }
+
+    /// Pushes `frame`; the caller has checked `count < capacity`.
+    mutating func append(_ frame: Frame) {
+        (buffer + count).initialize(to: frame)
+        count += 1
+    }
+
+    mutating func removeLast(_ n: Int = 1) {
+        count -= n
+    }
+
+    /// Makes room for `capacity` frames (a raised recursion limit).
+    mutating func reserve(_ newCapacity: Int) {
+        guard newCapacity > capacity else { return }
+        let bigger = UnsafeMutablePointer<Frame>.allocate(capacity: newCapacity)
+        bigger.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = bigger
+        capacity = newCapacity
+    }
+}
