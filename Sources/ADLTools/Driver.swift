@@ -96,7 +96,7 @@ public enum Driver {
     }
 
     static func setArgv(_ vm: VM, _ items: [String]) {
-        vm.globals.values[vm.globals.slot(for: "argv")] = .list(ListObject(items.map { Value.string($0) }))
+        vm.globals[vm.globals.slot(for: "argv")] = .list(ListObject(items.map { Value.string($0) }))
     }
 
     static func readFile(_ path: String) -> String? {

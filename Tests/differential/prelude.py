@@ -15,6 +15,7 @@ plain Python + NumPy, by transforming the program's AST before it runs:
   is an integer scalar result (`sign(-2)` is `-1.0`, `sum(5)` is `5.0`), except where
   ADL gives an int: `argmax`/`argmin`, a full `sum` of bools, `abs` of an int; an
   integer-array result of an operator (`mask * 2`) is cast to float64 too;
+- `round` always gives float64 (NumPy's gives float16 for bools);
 - `**` whose Python result would be complex (`(-8) ** (1/3)`) is nan, as NumPy's float64;
 - `~` on a bool (scalar) is logical `not`, as on bool arrays; on ints it stays bitwise;
 - arrays have value semantics: assignment (each target of `a = b = v`), parameter
@@ -31,7 +32,8 @@ plain Python + NumPy, by transforming the program's AST before it runs:
   as `<function f>` and the library's as `<built-in function NAME>`;
 - `import numpy as np`, `from numpy import *` bind this same namespace, so `np.NAME`
   means `NAME`;
-- `{...}` and `dict(...)` build records (dicts whose keys also read as attributes).
+- `{...}` and `dict(...)` build records (dicts whose keys also read as attributes) of
+  copied values.
 
 Known gaps (avoid them in differential programs, or mark the program `# xfail:`):
 int overflow (Python ints are unbounded), truth tests of arrays and chained comparisons
@@ -233,7 +235,13 @@ def _fmt(x):
 
 
 class Record(dict):
-    """An ADL record: a dict whose keys also read as attributes (`r.maxiter`)."""
+    """An ADL record: a dict whose keys also read as attributes (`r.maxiter`); it holds
+    copies of the arrays it is built from (value semantics)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for k, v in self.items():
+            self[k] = _val(v)
 
     def __getattr__(self, name):
         try:

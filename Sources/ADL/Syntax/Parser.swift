@@ -988,6 +988,8 @@ public struct Parser {
     private func arguments() throws -> [Argument] {
         var args: [Argument] = []
         var tallest = 0
+        // The keyword names so far (a set, so that a call with many arguments parses in linear time).
+        var keywordNames: Set<String> = []
         while !at(.op(.rightParen)) {
             let token = current
             switch token.kind {
@@ -996,7 +998,7 @@ public struct Parser {
             case .name(let name) where peek(1).kind == .op(.equal):
                 advance()
                 advance()
-                if args.contains(where: { $0.name == name }) {
+                if !keywordNames.insert(name).inserted {
                     try fail("keyword argument repeated: \(name)", at: token.loc)
                 }
                 let value = try expression()
@@ -1009,7 +1011,7 @@ public struct Parser {
                 if at(.keyword(.for)) {
                     try fail("generator expressions are not supported in ADL", at: current.loc)
                 }
-                if args.contains(where: { $0.name != nil }) {
+                if !keywordNames.isEmpty {
                     try fail("positional argument follows keyword argument", at: token.loc)
                 }
                 args.append(Argument(name: nil, value: value, loc: token.loc))

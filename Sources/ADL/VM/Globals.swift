@@ -7,41 +7,64 @@
 public final class Globals {
     public private(set) var names: [String] = []
     private var slotOf: [String: Int] = [:]
-    public var values: [Value] = []
+    /// The values as VM stack slots (each owns its object), so LOAD_GLOBAL is a copy and a retain.
+    private(set) var slots: UnsafeMutablePointer<Slot>
+    private var capacity: Int
+
+    /// The value of global slot `index` (`.undefined` when unassigned).
+    public subscript(index: Int) -> Value {
+        get { slots[index].value() }
+        set {
+            let old = slots[index]
+            slots[index] = Slot(newValue)
+            old.release()
+        }
+    }
     /// Module names usable as prefixes: alias → builtin name prefix ("np" → "", "la" → "linalg.").
     public var moduleAliases: [String: String] = ["np": "", "numpy": ""]
 
     public init(builtins: BuiltinTable) {
+        capacity = 512
+        slots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
         for (index, name) in builtins.names.enumerated() where !name.contains(".") {
-            values[slot(for: name)] = .builtin(builtins.functions[index])
+            self[slot(for: name)] = .builtin(builtins.functions[index])
         }
         for (name, value) in builtins.constants {
-            values[slot(for: name)] = value
+            self[slot(for: name)] = value
         }
     }
 
-    /// The slot of `name`, created (unassigned) if new.
+    deinit {
+        for i in 0..<names.count { slots[i].release() }
+        slots.deallocate()
+    }
+
+    /// The slot of `name`, created (unassigned) if new. Compilation only: the
+    /// storage may move, so the VM never holds `slots` across a compile.
     public func slot(for name: String) -> Int {
         if let s = slotOf[name] { return s }
+        if names.count == capacity {
+            let bigger = UnsafeMutablePointer<Slot>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: slots, count: names.count)
+            slots.deallocate()
+            slots = bigger
+            capacity *= 2
+        }
+        slots[names.count] = .undefined
         names.append(name)
-        values.append(.undefined)
         slotOf[name] = names.count - 1
         return names.count - 1
     }
 
     /// The current value of `name`, nil if unassigned.
     public func value(of name: String) -> Value? {
-        guard let s = slotOf[name] else { return nil }
-        if case .undefined = values[s] { return nil }
-        return values[s]
+        guard let s = slotOf[name], slots[s].tag != .undefined else { return nil }
+        return slots[s].value()
     }
 
     /// Names that currently hold a value (for "did you mean" and completion).
     public var definedNames: [String] {
-        names.indices.compactMap { i in
-            if case .undefined = values[i] { return nil }
-            return names[i]
-        }
+        names.indices.compactMap { i in slots[i].tag == .undefined ? nil : names[i] }
     }
 }
 

@@ -116,6 +116,12 @@ struct Slot {
         Unmanaged<FunctionObject>.fromOpaque(pointer).takeUnretainedValue()
     }
 
+    /// Runs `body` with the function of a `.function` slot, borrowed (no retain/release):
+    /// the slot keeps it alive.
+    @inline(__always) func withFunction<R>(_ body: (FunctionObject) throws -> R) rethrows -> R {
+        try Unmanaged<FunctionObject>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
+    }
+
     /// The cell of a `.cell` slot.
     @inline(__always) var cellObject: CellObject {
         Unmanaged<CellObject>.fromOpaque(pointer).takeUnretainedValue()

@@ -70,14 +70,20 @@ extension VM {
                 case .storeFree:
                     frame.function.captured[Int(ins.a)].value = VM.pop(stack, &sp)
                 case .loadGlobal:
-                    let v = globals.values[Int(ins.a)]
-                    if case .undefined = v { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    VM.push(stack, &sp, Slot(v))
+                    let v = globals.slots[Int(ins.a)]
+                    if v.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    v.retain()
+                    VM.push(stack, &sp, v)
                 case .storeGlobal:
-                    globals.values[Int(ins.a)] = VM.pop(stack, &sp)
+                    sp -= 1
+                    let old = globals.slots[Int(ins.a)]
+                    globals.slots[Int(ins.a)] = stack[sp]
+                    old.release()
                 case .deleteGlobal:
-                    if case .undefined = globals.values[Int(ins.a)] { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    globals.values[Int(ins.a)] = .undefined
+                    let old = globals.slots[Int(ins.a)]
+                    if old.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    globals.slots[Int(ins.a)] = .undefined
+                    old.release()
                 case .loadBuiltin:
                     VM.push(stack, &sp, Slot(.builtin(builtins.functions[Int(ins.a)])))
                 case .pop:
@@ -409,8 +415,11 @@ extension VM {
                         defer { slots[slot] = Slot(target) }
                         try Indexing.set(&target, indices, value)
                     case .setIndexGlobal:
-                        if case .undefined = globals.values[slot] { throw undefinedGlobal(slot, frame: frame) }
-                        try Indexing.set(&globals.values[slot], indices, value)
+                        if globals.slots[slot].tag == .undefined { throw undefinedGlobal(slot, frame: frame) }
+                        var target = globals.slots[slot].take()
+                        globals.slots[slot] = .none
+                        defer { globals.slots[slot] = Slot(target) }
+                        try Indexing.set(&target, indices, value)
                     case .setIndexCell:
                         guard slots[slot].tag == .cell else { throw unboundLocal(frame, slot) }
                         try Indexing.set(&slots[slot].cellObject.value, indices, value)

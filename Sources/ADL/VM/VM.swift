@@ -134,7 +134,7 @@ public final class VM {
         let calleeIndex = sp - argc - 1
         let calleeSlot = stack[calleeIndex]
         if calleeSlot.tag == .function {
-            try pushFrame(calleeSlot.functionObject, argc: argc, keywordNames: keywordNames)
+            try calleeSlot.withFunction { try pushFrame($0, argc: argc, keywordNames: keywordNames) }
             return true
         }
         switch calleeSlot.value() {
