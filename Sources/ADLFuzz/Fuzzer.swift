@@ -18,9 +18,11 @@ public struct Fuzzer {
     private let corpusText: [String]
     /// How many programs `nextProgram` has returned.
     public private(set) var index = 0
-    /// How large generated nesting and chains may get (1 = the full 50–400 range;
-    /// smaller values scale the expensive cases down for quick runs).
-    public var scale: Double = 1
+    /// Scales the depth of generated nestings (1: the full 50–400 range).
+    public var depthScale: Double = 1
+    /// Scales the length of generated chains, argument lists, bodies and literals (1: up to
+    /// thousands of terms). These cost compile time, so quick runs scale them down.
+    public var sizeScale: Double = 1
 
     public init(seed: UInt64, corpus: [String]) {
         self.seed = seed
@@ -34,21 +36,31 @@ public struct Fuzzer {
         return program(at: index)
     }
 
+    /// How a program was made.
+    public enum Strategy: String, CaseIterable, Sendable {
+        case tokens, bytes, truncation, splice, nesting, literals, generated, corpus
+    }
+
     /// Program number `index` of this seed's stream.
     public func program(at index: Int) -> String {
+        programAndStrategy(at: index).program
+    }
+
+    /// Program number `index` of this seed's stream, and how it was made.
+    public func programAndStrategy(at index: Int) -> (program: String, strategy: Strategy) {
         var rng = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
         _ = rng.next()
         if corpus.isEmpty {
             var generator = ProgramGenerator(rng: rng)
-            return generator.program()
+            return (generator.program(), .generated)
         }
         switch rng.weighted([38, 9, 5, 7, 12, 5, 20, 4]) {
-        case 0: return tokenMutants(&rng, count: rng.int(1, 4))
-        case 1: return byteMutant(&rng)
-        case 2: return truncated(&rng)
-        case 3: return spliced(&rng)
-        case 4: return deepNesting(&rng)
-        case 5: return hugeLiterals(&rng)
+        case 0: return (tokenMutants(&rng, count: rng.int(1, 4)), .tokens)
+        case 1: return (byteMutant(&rng), .bytes)
+        case 2: return (truncated(&rng), .truncation)
+        case 3: return (spliced(&rng), .splice)
+        case 4: return (deepNesting(&rng), .nesting)
+        case 5: return (hugeLiterals(&rng), .literals)
         case 6:
             var generator = ProgramGenerator(rng: rng)
             let program = generator.program()
@@ -57,11 +69,11 @@ public struct Fuzzer {
             if rng.chance(15) {
                 var pieces = Tokens.split(program)
                 mutateTokens(&pieces, &rng)
-                return join(pieces)
+                return (join(pieces), .generated)
             }
-            return program
+            return (program, .generated)
         default:
-            return corpusText[rng.below(corpusText.count)]
+            return (corpusText[rng.below(corpusText.count)], .corpus)
         }
     }
 
@@ -203,7 +215,12 @@ public struct Fuzzer {
 
     private func depth(_ rng: inout SplitMix64, _ lo: Int, _ hi: Int) -> Int {
         let d = rng.int(lo, hi)
-        return max(1, Int(Double(d) * scale))
+        return max(1, Int(Double(d) * depthScale))
+    }
+
+    private func length(_ rng: inout SplitMix64, _ lo: Int, _ hi: Int) -> Int {
+        let n = rng.int(lo, hi)
+        return max(1, Int(Double(n) * sizeScale))
     }
 
     /// One deeply nested or very long expression.
@@ -237,7 +254,7 @@ public struct Fuzzer {
         case 5: return String(repeating: "lambda: ", count: d) + atom
         case 6: return String(repeating: "abs(", count: d) + atom + String(repeating: ")", count: d)
         case 7: // a long chain of binary operators (a tall tree, not a deep nesting)
-            let n = depth(&rng, 100, 3000)
+            let n = length(&rng, 100, 3000)
             let op = rng.pick(["+", "-", "*", "/", "and", "or", "<", "==", "@", "|", "&", "**", "if 1 else"])
             return Array(repeating: atom, count: n).joined(separator: " \(op) ")
         case 8: return atom + String(repeating: "**" + atom, count: d)
@@ -246,7 +263,7 @@ public struct Fuzzer {
         case 11: return String(repeating: "f\"{", count: min(d, 30)) + atom + String(repeating: "}\"", count: min(d, 30))
         case 12: return String(repeating: "(", count: d) // unbalanced
         case 13: return String(repeating: ")", count: d) + String(repeating: "]", count: rng.int(0, 3))
-        case 14: return "[" + Array(repeating: atom, count: depth(&rng, 100, 5000)).joined(separator: ", ") + "]"
+        case 14: return "[" + Array(repeating: atom, count: length(&rng, 100, 5000)).joined(separator: ", ") + "]"
         default: return String(repeating: "(", count: d) + atom + String(repeating: ")", count: max(0, d - rng.int(-2, 2)))
         }
     }
@@ -266,20 +283,22 @@ public struct Fuzzer {
             s += String(repeating: " ", count: d) + rng.pick(["x = 0", "pass", "print(x)", "break", "return 1"]) + "\n"
             program = s
         case 4: // one-line suites nested on one line (invalid past the first) and semicolon chains
-            program = String(repeating: "if x: ", count: min(d, 100)) + "pass\n" + Array(repeating: "x = 1", count: d * 10).joined(separator: "; ") + "\n"
+            program = String(repeating: "if x: ", count: min(d, 100)) + "pass\n" + Array(repeating: "x = 1", count: length(&rng, 500, 4000)).joined(separator: "; ") + "\n"
         case 5: // deep recursion
             let body = rng.pick(["return f(n + 1)", "return f(n - 1) + f(n - 2)", "return g(n)", "return 1 + f(n)", "return grad(f)(n)"])
             program = "def f(n):\n    \(body)\ndef g(n):\n    return f(n + 1)\nprint(f(\(rng.pick(["0", "1.0", "x", "25"]))))\n"
         case 6: // many arguments, parameters or names
-            let n = depth(&rng, 200, 70_000)
+            let n = length(&rng, 200, 70_000)
             switch rng.below(4) {
             case 0: program = "print(" + Array(repeating: "1", count: n).joined(separator: ", ") + ")\n"
             case 1: program = "def f(" + (0..<min(n, 3000)).map { "p\($0)" }.joined(separator: ", ") + "):\n    return p0\nprint(f(1))\n"
-            case 2: program = (0..<min(n, 20_000)).map { "v\($0) = \($0).5" }.joined(separator: "\n") + "\nprint(v0)\n"
-            default: program = "x = (" + (0..<n).map { "\($0)" }.joined(separator: ", ") + ")\nprint(len(x))\n"
+            // Distinct constants: the compiler's constant table was quadratic (see Tests/fuzz-findings.md),
+            // so these stay at a size that compiles in well under a second.
+            case 2: program = (0..<min(n, 2000)).map { "v\($0) = \($0).5" }.joined(separator: "\n") + "\nprint(v0)\n"
+            default: program = "x = (" + (0..<min(n, 2000)).map { "\($0)" }.joined(separator: ", ") + ")\nprint(len(x))\n"
             }
         case 7: // a long function body (far jumps)
-            let n = depth(&rng, 100, 5000)
+            let n = length(&rng, 100, 5000)
             program = "def f(x):\n    while x < 3:\n" + String(repeating: "        x = x + 1\n", count: n) + "    return x\nprint(f(0))\n"
         case 8: // a deep nesting inside a corpus program
             var pieces = corpus[rng.below(corpus.count)]
@@ -300,7 +319,7 @@ public struct Fuzzer {
     // MARK: - Huge literals
 
     private func hugeLiterals(_ rng: inout SplitMix64) -> String {
-        let n = depth(&rng, 20, 5000)
+        let n = length(&rng, 20, 5000)
         let literal: String
         switch rng.below(10) {
         case 0: literal = "1" + String(repeating: "0", count: n)

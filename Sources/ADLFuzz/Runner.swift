@@ -110,8 +110,20 @@ public struct FuzzStats: Sendable {
     public var slowestIndex = -1
     public var slowestSeconds = 0.0
     public var elapsedSeconds = 0.0
+    /// Programs and seconds spent, by how the programs were made.
+    public var strategyCounts: [Fuzzer.Strategy: Int] = [:]
+    public var strategySeconds: [Fuzzer.Strategy: Double] = [:]
 
     public init() {}
+
+    /// Programs and mean milliseconds per strategy.
+    public var strategyBreakdown: String {
+        Fuzzer.Strategy.allCases.compactMap { s in
+            guard let n = strategyCounts[s], n > 0 else { return nil }
+            let ms = (strategySeconds[s] ?? 0) / Double(n) * 1000
+            return "\(s.rawValue) \(n) (\(Int(ms.rounded())) ms avg)"
+        }.joined(separator: ", ")
+    }
 
     /// Programs stopped by the time limit.
     public var timeouts: Int { errorKinds[.interrupt] ?? 0 }
@@ -135,8 +147,9 @@ public struct Campaign {
     /// Index of the first program (to resume or reproduce a stretch of a run).
     public var start = 0
     public var timeLimitMilliseconds = Fuzzer.defaultTimeLimitMilliseconds
-    /// Scales the size of deep nestings and long chains (see `Fuzzer.scale`).
-    public var scale = 1.0
+    /// See `Fuzzer.depthScale` and `Fuzzer.sizeScale`.
+    public var depthScale = 1.0
+    public var sizeScale = 1.0
     /// Stop after this many seconds even if `count` programs have not run.
     public var maxSeconds: Double?
     /// Each program is written here before it runs, so that a crash leaves it behind.
@@ -158,7 +171,8 @@ public struct Campaign {
                     slow: (Int, String, Double) -> Void = { _, _, _ in },
                     failure: (Int, String, Fuzzer.Outcome) -> Bool) -> FuzzStats {
         var fuzzer = Fuzzer(seed: seed, corpus: corpus)
-        fuzzer.scale = scale
+        fuzzer.depthScale = depthScale
+        fuzzer.sizeScale = sizeScale
         var stats = FuzzStats()
         let clock = ContinuousClock()
         let began = clock.now
@@ -168,7 +182,7 @@ public struct Campaign {
                 progress(index, stats)
                 if let maxSeconds, stats.elapsedSeconds >= maxSeconds { break }
             }
-            let program = fuzzer.program(at: index)
+            let (program, strategy) = fuzzer.programAndStrategy(at: index)
             if let currentProgramPath {
                 writeFile(currentProgramPath, program)
                 writeFile(currentProgramPath + ".info", "seed \(seed) index \(index)\n")
@@ -177,6 +191,8 @@ public struct Campaign {
             let outcome = Fuzzer.runOne(program, timeLimitMilliseconds: timeLimitMilliseconds)
             let took = seconds(clock.now - t0)
             stats.programs += 1
+            stats.strategyCounts[strategy, default: 0] += 1
+            stats.strategySeconds[strategy, default: 0] += took
             if took > stats.slowestSeconds {
                 stats.slowestSeconds = took
                 stats.slowestIndex = index

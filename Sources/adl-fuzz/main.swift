@@ -5,7 +5,7 @@
 // in .info), and `adl-fuzz --seed S --index I` prints it again.
 //
 //   adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit MS]
-//            [--minutes M] [--scale X] [--keep-going]
+//            [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going]
 //   adl-fuzz --seed S --index I     print program I of seed S, run it, say how it ended
 
 import ADL
@@ -14,7 +14,7 @@ import Foundation
 
 let usage = """
 usage: adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit MS]
-                [--minutes M] [--scale X] [--keep-going]
+                [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going]
        adl-fuzz [--seed S] [--corpus DIR] --index I
   --count N        programs to run (default 1000000)
   --seed S         campaign seed (default 1)
@@ -22,7 +22,8 @@ usage: adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit 
   --corpus DIR     folder of .adl programs to mutate (default Tests/golden)
   --time-limit MS  per-program time limit in milliseconds (default 200)
   --minutes M      stop after M minutes even if N programs have not run
-  --scale X        scale deep nestings and long chains by X (default 1)
+  --depth-scale X  scale the depth of nestings (50-400) by X (default 1)
+  --size-scale X   scale the length of chains, argument lists and literals by X (default 1)
   --keep-going     count non-ADL errors instead of stopping at the first
   --index I        print program I of the seed's stream, run it and print the outcome
 
@@ -40,7 +41,8 @@ struct Options {
     var corpusDirectory = "Tests/golden"
     var timeLimit = Fuzzer.defaultTimeLimitMilliseconds
     var minutes: Double?
-    var scale = 1.0
+    var depthScale = 1.0
+    var sizeScale = 1.0
     var keepGoing = false
     var showIndex: Int?
 
@@ -59,7 +61,8 @@ struct Options {
             case "--corpus": o.corpusDirectory = value(flag)
             case "--time-limit": guard let t = Int(value(flag)), t > 0 else { fail("bad --time-limit") }; o.timeLimit = t
             case "--minutes": guard let m = Double(value(flag)), m > 0 else { fail("bad --minutes") }; o.minutes = m
-            case "--scale": guard let x = Double(value(flag)), x > 0 else { fail("bad --scale") }; o.scale = x
+            case "--depth-scale": guard let x = Double(value(flag)), x > 0 else { fail("bad --depth-scale") }; o.depthScale = x
+            case "--size-scale": guard let x = Double(value(flag)), x > 0 else { fail("bad --size-scale") }; o.sizeScale = x
             case "--keep-going": o.keepGoing = true
             case "--index": guard let i = Int(value(flag)), i >= 0 else { fail("bad --index") }; o.showIndex = i
             case "-h", "--help": print(usage, terminator: ""); exit(0)
@@ -76,7 +79,6 @@ let timeLimit = options.timeLimit
 let count = options.count
 let start = options.start
 let corpusDirectory = options.corpusDirectory
-let scale = options.scale
 let minutes = options.minutes
 let keepGoing = options.keepGoing
 let showIndex = options.showIndex
@@ -90,10 +92,14 @@ if corpus.isEmpty {
 
 if let showIndex {
     var fuzzer = Fuzzer(seed: seed, corpus: corpus)
-    fuzzer.scale = scale
-    let program = fuzzer.program(at: showIndex)
+    fuzzer.depthScale = options.depthScale
+    fuzzer.sizeScale = options.sizeScale
+    let (program, strategy) = fuzzer.programAndStrategy(at: showIndex)
     print(program)
-    print("--- \(Fuzzer.runOne(program, timeLimitMilliseconds: timeLimit))")
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    let outcome = Fuzzer.runOne(program, timeLimitMilliseconds: timeLimit)
+    print("--- \(strategy.rawValue) program, \(outcome), \(clock.now - t0)")
     exit(0)
 }
 
@@ -114,7 +120,8 @@ say("adl-fuzz: seed \(seed), \(count) programs from index \(start), corpus \(cor
 var campaign = Campaign(seed: seed, count: count)
 campaign.start = start
 campaign.timeLimitMilliseconds = timeLimit
-campaign.scale = scale
+campaign.depthScale = options.depthScale
+campaign.sizeScale = options.sizeScale
 campaign.maxSeconds = minutes.map { $0 * 60 }
 
 let stats = campaign.run(corpus: corpus, progress: { next, stats in
@@ -133,6 +140,7 @@ let stats = campaign.run(corpus: corpus, progress: { next, stats in
 })
 
 say("adl errors by kind: \(stats.kindBreakdown)")
+say("programs by strategy: \(stats.strategyBreakdown)")
 say(String(format: "elapsed %.0f s, slowest program %d (%.2f s)", stats.elapsedSeconds, stats.slowestIndex, stats.slowestSeconds))
 say(stats.summary)
 if stats.failures > 0 {

@@ -352,8 +352,8 @@ def full(shape, fill_value):
     return np.full(_shape_arg(shape), fill_value, dtype=np.float64)
 
 
-def eye(n, m=None, k=0):
-    return np.eye(_index_part(n), None if m is None else _index_part(m), _index_part(k))
+def eye(N, M=None, k=0):  # noqa: N803 - NumPy's parameter names
+    return np.eye(_index_part(N), None if M is None else _index_part(M), _index_part(k))
 
 
 def identity(n):

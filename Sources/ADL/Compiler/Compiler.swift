@@ -538,7 +538,8 @@ public final class Compiler {
                 case .expr(let x, let conversion, let spec):
                     try expression(x)
                     if let spec { emitConstant(.string(spec), at: x.loc) }
-                    emit(.formatValue, spec == nil ? 0 : 1, conversion == "r" ? 1 : 0, at: x.loc)
+                    let conversionCode = conversion == "r" ? 1 : conversion == "s" ? 2 : 0
+                    emit(.formatValue, spec == nil ? 0 : 1, conversionCode, at: x.loc)
                 }
             }
             emit(.buildString, parts.count, at: loc)
@@ -647,6 +648,9 @@ public final class Compiler {
             case .builtin(let index):
                 emit(.loadBuiltin, index, at: loc)
                 return
+            case .constant(let value):
+                emitConstant(value, at: loc)
+                return
             case .missing(let message):
                 // Raised when reached, as Python raises AttributeError at run time.
                 emit(.fail, constantIndex(.string(message)), at: loc)
@@ -661,6 +665,7 @@ public final class Compiler {
 
     enum ModuleAttribute {
         case builtin(Int)
+        case constant(Value)
         case missing(String)
         case notModule
     }
@@ -687,6 +692,9 @@ public final class Compiler {
         }
         let dotted = prefix + parts.joined(separator: ".")
         if let i = builtins.index(of: dotted) { return .builtin(i) }
+        if prefix.isEmpty, parts.count == 1, let constant = builtins.constants.first(where: { $0.0 == parts[0] }) {
+            return .constant(constant.1)
+        }
         return .missing("module '\(root)' has no attribute '\(parts.joined(separator: "."))'")
     }
 

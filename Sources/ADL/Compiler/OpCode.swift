@@ -126,7 +126,7 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case buildSlice
     /// A          part1..partA -> the concatenated string (f-strings)
     case buildString
-    /// A B        value [spec] -> string; A=1 when a spec string is on the stack; B: 0 str, 1 repr
+    /// A B        value [spec] -> string; A=1 when a spec string is on the stack; B: 0 format, 1 repr, 2 str
     case formatValue
     /// A          seq -> itemA..item1 (A values, first item on top)
     case unpack

@@ -18,8 +18,17 @@ extension Library {
             return Value.wrap(try Coerce.array(p[0] ?? .none).reshaped(try Coerce.shape(p[1] ?? .none)))
         }
         t.register("transpose") { _, args in
-            let p = try args.bind("transpose", ["a"], required: 1)
-            return Value.wrap(try Coerce.array(p[0] ?? .none).transposed())
+            // transpose(a), transpose(a, (1, 0, 2)), and the method forms a.transpose(1, 0, 2).
+            guard let first = args.positional.first else {
+                let p = try args.bind("transpose", ["a", "axes"], required: 1)
+                return try transpose(p[0] ?? .none, p[1])
+            }
+            let rest = Array(args.positional.dropFirst())
+            if let kw = args.keywords.first(where: { $0.name != "axes" }) {
+                throw ADLError.argument("transpose() got an unexpected keyword argument '\(kw.name)'")
+            }
+            let axes: Value? = rest.count > 1 ? .tuple(rest) : rest.first ?? args.keywords.first?.value
+            return try transpose(first, axes)
         }
         for name in ["ravel", "flatten"] {
             t.register(name) { _, args in
@@ -41,9 +50,16 @@ extension Library {
 
     /// Array methods: `x.sum(axis=0)` calls the builtin with `x` first.
     static func registerMethods(_ t: BuiltinTable) {
-        for name in ["sum", "mean", "prod", "max", "min", "any", "all", "argmax", "argmin", "transpose",
+        for name in ["sum", "mean", "prod", "any", "all", "argmax", "argmin", "transpose",
                      "ravel", "flatten", "dot", "copy", "round", "clip"] {
             if let f = t.function(named: name) { t.arrayMethods[name] = f }
+        }
+        // `x.max(0)` reduces along axis 0 (the builtin `max(a, b)` would compare elementwise).
+        for (name, kind) in [("max", NDArray.Reduction.max), ("min", .min)] {
+            t.arrayMethods[name] = BuiltinFunction(name) { _, args in
+                let p = try args.bind(name, ["a", "axis", "keepdims"], required: 1)
+                return try reduce(kind, p[0] ?? .none, axis: p[1], keepdims: p[2])
+            }
         }
         t.arrayMethods["reshape"] = BuiltinFunction("reshape") { _, args in
             // x.reshape(2, 3) and x.reshape((2, 3)) both work.
@@ -65,6 +81,14 @@ extension Library {
             guard let receiver = args.positional.first else { throw ADLError.argument("tolist() needs an array") }
             return toList(try Coerce.array(receiver))
         }
+    }
+
+    static func transpose(_ v: Value, _ axes: Value?) throws -> Value {
+        let a = try Coerce.array(v)
+        guard let axes = axes.nonNone else { return Value.wrap(a.transposed()) }
+        let order = try Coerce.shape(axes, what: "axes")
+        guard order.count == a.ndim else { throw ADLError.value("axes don't match array") }
+        return Value.wrap(try a.permuted(order.map { $0 < 0 ? $0 + a.ndim : $0 }))
     }
 
     static func toList(_ a: NDArray) -> Value {

@@ -527,6 +527,8 @@ public struct Parser {
     private func parameters(closing: Token.Operator) throws -> [Param] {
         var params: [Param] = []
         var tallest = 0
+        // The names so far (a set, so that a long parameter list parses in linear time).
+        var names: Set<String> = []
         while !at(.op(closing)) {
             let token = current
             switch token.kind {
@@ -536,7 +538,7 @@ public struct Parser {
                 try fail("positional-only parameters ('/') are not supported in ADL", at: token.loc)
             case .name(let name):
                 advance()
-                if params.contains(where: { $0.name == name }) {
+                if !names.insert(name).inserted {
                     try fail("duplicate argument '\(name)' in function definition", at: token.loc)
                 }
                 if closing == .rightParen && at(.op(.colon)) {

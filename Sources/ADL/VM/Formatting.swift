@@ -68,10 +68,10 @@ public enum Formatting {
         return "(" + shape.map(String.init).joined(separator: ", ") + ")"
     }
 
-    /// `{x!r:spec}` in an f-string.
-    public static func format(_ v: Value, spec: String?, repr useRepr: Bool) throws -> String {
-        if useRepr {
-            let text = repr(v)
+    /// `{x!r:spec}` in an f-string; `conversion` 0 none, 1 `!r`, 2 `!s`.
+    public static func format(_ v: Value, spec: String?, conversion: Int) throws -> String {
+        if conversion != 0 {
+            let text = conversion == 1 ? repr(v) : str(v)
             guard let spec, !spec.isEmpty else { return text }
             return try NumberFormat.format(string: text, spec: spec)
         }

@@ -159,6 +159,45 @@ enum Operators {
         }
     }
 
+    /// `int op float` compared exactly, as Python does (`2**53 + 1 > 2.0**53`); nil for other ops.
+    static func exactMixedComparison(_ op: OpCode, _ l: Value, _ r: Value) -> Bool? {
+        let i: Int, x: Double, intOnLeft: Bool
+        switch (l, r) {
+        case (.int(let a), .float(let b)): (i, x, intOnLeft) = (a, b, true)
+        case (.float(let a), .int(let b)): (i, x, intOnLeft) = (b, a, false)
+        default: return nil
+        }
+        // -1, 0, 1: the sign of (int - float); nil when the float is nan.
+        func order() -> Int? {
+            if x.isNaN { return nil }
+            let d = Double(i)
+            if d < x { return -1 }
+            if d > x { return 1 }
+            // d == x: x is integral; compare exactly unless it is 2**63, above every Int.
+            if x >= 9.223372036854775807e18 { return -1 }
+            let xi = Int(x)
+            return i < xi ? -1 : (i > xi ? 1 : 0)
+        }
+        guard let o0 = order() else { return op == .notEqual ? true : (isComparison(op) ? false : nil) }
+        let o = intOnLeft ? o0 : -o0
+        switch op {
+        case .less: return o < 0
+        case .lessEqual: return o <= 0
+        case .greater: return o > 0
+        case .greaterEqual: return o >= 0
+        case .equal: return o == 0
+        case .notEqual: return o != 0
+        default: return nil
+        }
+    }
+
+    static func isComparison(_ op: OpCode) -> Bool {
+        switch op {
+        case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: return true
+        default: return false
+        }
+    }
+
     // MARK: - Truth, identity
 
     /// Python truthiness; an array is true only when it has exactly one element that is nonzero.

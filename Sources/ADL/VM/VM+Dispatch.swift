@@ -358,7 +358,7 @@ extension VM {
                     if ins.a == 1, case .string(let s) = VM.pop(stack, &sp) { spec = s.value }
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    let text = try Formatting.format(x, spec: spec, repr: ins.b == 1)
+                    let text = try Formatting.format(x, spec: spec, conversion: Int(ins.b))
                     VM.push(stack, &sp, Slot(.string(text)))
                 case .unpack:
                     let x = VM.pop(stack, &sp)
@@ -479,12 +479,17 @@ extension VM {
         let x: Double, y: Double
         switch l.tag {
         case .float: x = l.double
-        case .int: x = Double(l.int)
+        case .int:
+            // Beyond 2**53 an int does not convert exactly: comparisons take the exact path.
+            if l.int.magnitude > 1 << 53 { return nil }
+            x = Double(l.int)
         default: return nil
         }
         switch r.tag {
         case .float: y = r.double
-        case .int: y = Double(r.int)
+        case .int:
+            if r.int.magnitude > 1 << 53 { return nil }
+            y = Double(r.int)
         default: return nil
         }
         return floatOp(op, x, y)

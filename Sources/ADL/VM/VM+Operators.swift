@@ -27,6 +27,7 @@ extension VM {
             guard let x = Operators.number(l), let y = Operators.number(r) else { break }
             return try Operators.intBinary(op, Int(x), Int(y))
         case (.float, .float), (.float, .int), (.int, .float), (.float, .bool), (.bool, .float):
+            if let exact = Operators.exactMixedComparison(op, l, r) { return .bool(exact) }
             guard let x = Operators.number(l), let y = Operators.number(r) else { break }
             if case .bitAnd = op { throw unsupported(op, l, r) }
             if case .bitOr = op { throw unsupported(op, l, r) }
@@ -80,10 +81,22 @@ extension VM {
             result = Value.wrap(try NDArray.matmul(a, b))
         } else {
             guard let e = Operators.elementwise(op) else { throw unsupported(op, left, right) }
+            // A Python bool with a bool array is a bool array too (`mask * True` stays bool).
+            if case .bool = right, case .array(let a) = left, a.isBool { right = .array(try Coerce.array(right)) }
+            if case .bool = left, case .array(let b) = right, b.isBool { left = .array(try Coerce.array(left)) }
             if case .array(var a) = left {
                 left = .none
                 if case .array(var b) = right {
                     right = .none
+                    if a.isBool && b.isBool {
+                        // NumPy: on two bool arrays + is logical or, * is logical and, - is refused.
+                        switch e {
+                        case .add: return Value.wrap(try NDArray.binary(.logicalOr, a, b))
+                        case .mul: return Value.wrap(try NDArray.binary(.logicalAnd, a, b))
+                        case .sub: throw ADLError.type("numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead")
+                        default: break
+                        }
+                    }
                     // Reuse a uniquely held operand as the output buffer.
                     var reuse: NDArray?
                     if !a.isBool && isKnownUniquelyReferenced(&a) { reuse = a }
