@@ -54,7 +54,7 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c release $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib $(SWIFT_FLAGS)
 
 run: build
 	$(BUILD_DIR)/release/adl examples/quickstart.adl

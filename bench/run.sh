@@ -43,7 +43,7 @@ fi
 case $ADL in /*) ;; *) ADL=$PWD/$ADL ;; esac
 if [ ! -x "$ADL" ]; then
   say "no adl binary at $ADL; building the release binary"
-  (cd "$ROOT" && swift build -c release) || { say "build failed"; exit 1; }
+  (cd "$ROOT" && swift build -c release --static-swift-stdlib) || { say "build failed"; exit 1; }
   ADL=$ROOT/.build/release/adl
 fi
 

@@ -3,7 +3,7 @@
 // 0 success, 1 the program raised an error, 2 usage errors.
 
 import ADL
-import Foundation
+import Glibc
 
 public enum Driver {
     public static let version = "0.1.0"
@@ -66,8 +66,8 @@ public enum Driver {
             return run(vm, SourceFile(name: "<string>", text: code), echo: true)
         }
         if let scriptPath {
-            guard let text = readFile(scriptPath) else {
-                FileHandle.standardError.write("adl: can't open file '\(scriptPath)': No such file or directory\n".data(using: .utf8) ?? Data())
+            guard let text = System.readFile(scriptPath) else {
+                System.writeStandardError("adl: can't open file '\(scriptPath)': No such file or directory\n")
                 return 2
             }
             setArgv(vm, [scriptPath] + args)
@@ -78,11 +78,10 @@ public enum Driver {
             return status
         }
         setArgv(vm, [""] + args)
-        if isatty(0) != 0 {
+        if System.isTerminal(0) {
             return REPL(vm: vm).run()
         }
-        let input = FileHandle.standardInput.readDataToEndOfFile()
-        let text = String(decoding: input, as: UTF8.self)
+        let text = System.readStandardInput()
         let status = run(vm, SourceFile(name: "<stdin>", text: text), echo: true)
         if interactiveAfter && status == 0 { return REPL(vm: vm).run() }
         return status
@@ -90,27 +89,21 @@ public enum Driver {
 
     /// Applies the ADL_* environment settings.
     static func configure(_ vm: VM) {
-        let env = ProcessInfo.processInfo.environment
-        if let s = env["ADL_MAX_ELEMENTS"], let n = Int(s), n > 0 { NDArray.maxElements = n }
-        if let s = env["ADL_RECURSION_LIMIT"], let n = Int(s), n > 0 { vm.recursionLimit = min(n, 100_000) }
+        if let s = System.environment("ADL_MAX_ELEMENTS"), let n = Int(s), n > 0 { NDArray.maxElements = n }
+        if let s = System.environment("ADL_RECURSION_LIMIT"), let n = Int(s), n > 0 {
+            vm.recursionLimit = min(n, 100_000)
+        }
     }
 
     static func setArgv(_ vm: VM, _ items: [String]) {
         vm.globals[vm.globals.slot(for: "argv")] = .list(ListObject(items.map { Value.string($0) }))
     }
 
-    static func readFile(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// Runs a whole program; prints an error and returns 1 if it fails.
     static func run(_ vm: VM, _ file: SourceFile, echo: Bool) -> Int32 {
         do {
             try vm.run(source: file, echo: echo)
-            fflush(nil)
+            System.flush()
             return 0
         } catch {
             report(error)
@@ -120,18 +113,15 @@ public enum Driver {
 
     /// Writes an error to stderr after flushing what the program printed.
     static func report(_ error: Error) {
-        fflush(nil)
-        let text: String
         if let adl = error as? ADLError {
-            text = DiagnosticRenderer.render(adl)
+            System.writeStandardError(DiagnosticRenderer.render(adl))
         } else {
-            text = "error: \(error)\n"
+            System.writeStandardError("error: \(error)\n")
         }
-        FileHandle.standardError.write(text.data(using: .utf8) ?? Data())
     }
 
     static func usageError(_ message: String) -> Int32 {
-        FileHandle.standardError.write("adl: \(message)\n\(usage)".data(using: .utf8) ?? Data())
+        System.writeStandardError("adl: \(message)\n\(usage)")
         return 2
     }
 

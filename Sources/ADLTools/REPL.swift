@@ -3,7 +3,6 @@
 // Definitions survive errors: each input runs in the same VM session.
 
 import ADL
-import Foundation
 
 public final class REPL {
     let vm: VM
@@ -12,14 +11,14 @@ public final class REPL {
 
     /// Runs until end of input; returns the exit status.
     public func run() -> Int32 {
-        let interactive = isatty(0) != 0
+        let interactive = System.isTerminal(0)
         if interactive { print("ADL \(Driver.version) — NumPy-flavoured, differentiable. Ctrl-D exits.") }
         var buffer: [String] = []
         var counter = 0
         while true {
             if interactive {
                 print(buffer.isEmpty ? ">>> " : "... ", terminator: "")
-                fflush(nil)
+                System.flush()
             }
             guard let line = readLine(strippingNewline: true) else {
                 if !buffer.isEmpty { execute(buffer.joined(separator: "\n"), &counter) }
@@ -28,7 +27,7 @@ public final class REPL {
             }
             if interrupted() { buffer.removeAll(); continue }
             if buffer.isEmpty {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let trimmed = line.trimmed
                 if trimmed.isEmpty { continue }
                 if trimmed == ":quit" || trimmed == "quit()" || trimmed == "exit()" { return 0 }
             }
@@ -51,9 +50,9 @@ public final class REPL {
     /// True when the input so far is an unfinished block or bracket.
     private func needsMore(_ text: String, lastLine: String, lines: Int) -> Bool {
         let first = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        let opensBlock = first.trimmingCharacters(in: .whitespaces).hasSuffix(":")
+        let opensBlock = first.trimmed.hasSuffix(":")
         if opensBlock {
-            return !lastLine.trimmingCharacters(in: .whitespaces).isEmpty
+            return !lastLine.trimmed.isEmpty
         }
         return Parser.isIncomplete(text)
     }
@@ -65,6 +64,6 @@ public final class REPL {
         } catch {
             Driver.report(error)
         }
-        fflush(nil)
+        System.flush()
     }
 }

@@ -1,5 +1,5 @@
 // The `adl` executable: everything lives in ADLTools.
 import ADLTools
-import Foundation
+import Glibc
 
 exit(Driver.main(Array(CommandLine.arguments.dropFirst())))

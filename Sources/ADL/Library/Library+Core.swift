@@ -1,6 +1,5 @@
 // Core builtins: print, len, range, conversions, time, dis, help, isclose.
 
-import Foundation
 
 extension Library {
     static func registerCore(_ t: BuiltinTable) {
@@ -52,7 +51,7 @@ extension Library {
             let p = try args.bind("float", ["x"], required: 0)
             guard let v = p[0] else { return .float(0) }
             if case .string(let s) = v {
-                let text = s.value.trimmingCharacters(in: .whitespaces).lowercased()
+                let text = s.value.trimmed.lowercased()
                 switch text {
                 case "inf", "+inf", "infinity": return .float(.infinity)
                 case "-inf", "-infinity": return .float(-.infinity)
@@ -69,7 +68,7 @@ extension Library {
             guard let v = p[0] else { return .int(0) }
             switch v {
             case .string(let s):
-                guard let i = Int(s.value.trimmingCharacters(in: .whitespaces)) else {
+                guard let i = Int(s.value.trimmed) else {
                     throw ADLError.value("invalid literal for int() with base 10: \(Formatting.quoted(s.value))")
                 }
                 return .int(i)
@@ -103,9 +102,7 @@ extension Library {
         }
         t.register("time") { _, args in
             _ = try args.exactly("time", 0)
-            var ts = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &ts)
-            return .float(Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9)
+            return .float(System.monotonicSeconds())
         }
         t.register("isclose") { _, args in
             let p = try args.bind("isclose", ["a", "b", "rtol", "atol", "equal_nan"], required: 2)

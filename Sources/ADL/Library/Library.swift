@@ -2,7 +2,7 @@
 // closure `(VM, Arguments) throws -> Value`; scalars in give scalars out,
 // arrays in give arrays out, as NumPy does for float64.
 
-import Foundation
+import Glibc
 
 public enum Library {
     /// A fresh table of every builtin, method and constant.

@@ -365,7 +365,7 @@ enum Operators {
     }
 }
 
-import Foundation
+import Glibc
 
 @inline(__always)
-func Foundation_pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
+func Foundation_pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }

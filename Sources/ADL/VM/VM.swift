@@ -28,9 +28,7 @@ public final class VM {
     public let builtins: BuiltinTable
     public let globals: Globals
     /// Where `print` and echoed values go.
-    public var write: (String) -> Void = { text in
-        text.withCString { _ = fputs($0, stdout) }
-    }
+    public var write: (String) -> Void = { System.writeStandardOutput($0) }
     /// Frames deeper than this raise "maximum recursion depth exceeded".
     public var recursionLimit = 1000 {
         didSet { frames.reserve(recursionLimit + 2) }
