@@ -5,7 +5,7 @@
 // in .info), and `adl-fuzz --seed S --index I` prints it again.
 //
 //   adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit MS]
-//            [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going]
+//            [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going] [--slow S]
 //   adl-fuzz --seed S --index I     print program I of seed S, run it, say how it ended
 
 import ADL
@@ -14,7 +14,7 @@ import Foundation
 
 let usage = """
 usage: adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit MS]
-                [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going]
+                [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going] [--slow S]
        adl-fuzz [--seed S] [--corpus DIR] --index I
   --count N        programs to run (default 1000000)
   --seed S         campaign seed (default 1)
@@ -25,6 +25,7 @@ usage: adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit 
   --depth-scale X  scale the depth of nestings (50-400) by X (default 1)
   --size-scale X   scale the length of chains, argument lists and literals by X (default 1)
   --keep-going     count non-ADL errors instead of stopping at the first
+  --slow S         report programs that take longer than S seconds (default 2)
   --index I        print program I of the seed's stream, run it and print the outcome
 
 """
@@ -44,6 +45,7 @@ struct Options {
     var depthScale = 1.0
     var sizeScale = 1.0
     var keepGoing = false
+    var slowSeconds = 2.0
     var showIndex: Int?
 
     static func parse(_ list: [String]) -> Options {
@@ -64,6 +66,7 @@ struct Options {
             case "--depth-scale": guard let x = Double(value(flag)), x > 0 else { fail("bad --depth-scale") }; o.depthScale = x
             case "--size-scale": guard let x = Double(value(flag)), x > 0 else { fail("bad --size-scale") }; o.sizeScale = x
             case "--keep-going": o.keepGoing = true
+            case "--slow": guard let x = Double(value(flag)), x > 0 else { fail("bad --slow") }; o.slowSeconds = x
             case "--index": guard let i = Int(value(flag)), i >= 0 else { fail("bad --index") }; o.showIndex = i
             case "-h", "--help": print(usage, terminator: ""); exit(0)
             default: fail("unknown option \(flag)")
@@ -123,14 +126,16 @@ campaign.timeLimitMilliseconds = timeLimit
 campaign.depthScale = options.depthScale
 campaign.sizeScale = options.sizeScale
 campaign.maxSeconds = minutes.map { $0 * 60 }
+campaign.slowThreshold = options.slowSeconds
 
 let stats = campaign.run(corpus: corpus, progress: { next, stats in
     guard stats.programs > 0 else { return }
     let rate = Double(stats.programs) / max(stats.elapsedSeconds, 1e-9)
     say(stats.summary + String(format: " (%.0f s, %.0f/s, %d timeouts; next index %d, seed %llu)",
                                stats.elapsedSeconds, rate, stats.timeouts, next, seed))
-}, slow: { index, _, seconds in
-    say(String(format: "adl-fuzz: program %d took %.1f s (reproduce: adl-fuzz --seed %llu --index %d)", index, seconds, seed, index))
+}, slow: { index, program, seconds in
+    let start = String(program.prefix(60).map { $0.isNewline ? "|" : $0 })
+    say(String(format: "adl-fuzz: program %d took %.3f s (reproduce: adl-fuzz --seed %llu --index %d): ", index, seconds, seed, index) + start)
 }, failure: { index, program, outcome in
     say("adl-fuzz: program \(index) (seed \(seed)) ended with a \(outcome)")
     say("----- program -----")

@@ -4,61 +4,6 @@
 // `& | ~` on bools and bitwise on ints.
 
 enum Operators {
-    // MARK: - Scalar fast paths (called from the dispatch loop)
-
-    /// Scalar op scalar (int/float mixes) for the common opcodes; nil when the general path is needed.
-    @inline(__always)
-    static func numericFast(_ op: OpCode, _ l: Value, _ r: Value) -> Value? {
-        switch (l, r) {
-        case (.float(let x), .float(let y)): return floatFast(op, x, y)
-        case (.int(let x), .int(let y)): return intFast(op, x, y)
-        case (.int(let x), .float(let y)): return floatFast(op, Double(x), y)
-        case (.float(let x), .int(let y)): return floatFast(op, x, Double(y))
-        default: return nil
-        }
-    }
-
-    /// float op float for the common opcodes; nil when the general path is needed.
-    @inline(__always)
-    static func floatFast(_ op: OpCode, _ x: Double, _ y: Double) -> Value? {
-        switch op {
-        case .add: return .float(x + y)
-        case .sub: return .float(x - y)
-        case .mul: return .float(x * y)
-        case .div: return .float(x / y)
-        case .less: return .bool(x < y)
-        case .lessEqual: return .bool(x <= y)
-        case .greater: return .bool(x > y)
-        case .greaterEqual: return .bool(x >= y)
-        case .equal: return .bool(x == y)
-        case .notEqual: return .bool(x != y)
-        default: return nil
-        }
-    }
-
-    /// int op int without overflow for the common opcodes; nil when the general path is needed.
-    @inline(__always)
-    static func intFast(_ op: OpCode, _ x: Int, _ y: Int) -> Value? {
-        switch op {
-        case .add:
-            let (r, o) = x.addingReportingOverflow(y)
-            return o ? nil : .int(r)
-        case .sub:
-            let (r, o) = x.subtractingReportingOverflow(y)
-            return o ? nil : .int(r)
-        case .mul:
-            let (r, o) = x.multipliedReportingOverflow(by: y)
-            return o ? nil : .int(r)
-        case .less: return .bool(x < y)
-        case .lessEqual: return .bool(x <= y)
-        case .greater: return .bool(x > y)
-        case .greaterEqual: return .bool(x >= y)
-        case .equal: return .bool(x == y)
-        case .notEqual: return .bool(x != y)
-        default: return nil
-        }
-    }
-
     static func elementwise(_ op: OpCode) -> ElementwiseBinary? {
         switch op {
         case .add: return .add

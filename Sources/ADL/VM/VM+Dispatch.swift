@@ -476,23 +476,19 @@ extension VM {
     @inline(__always)
     static func scalarFast(_ op: OpCode, _ l: Slot, _ r: Slot) -> Slot? {
         if l.tag == .int && r.tag == .int { return intOp(op, l.int, r.int) }
-        let x: Double, y: Double
-        switch l.tag {
-        case .float: x = l.double
-        case .int:
-            // Beyond 2**53 an int does not convert exactly: comparisons take the exact path.
-            if l.int.magnitude > 1 << 53 { return nil }
-            x = Double(l.int)
-        default: return nil
-        }
-        switch r.tag {
-        case .float: y = r.double
-        case .int:
-            if r.int.magnitude > 1 << 53 { return nil }
-            y = Double(r.int)
-        default: return nil
-        }
+        guard let x = exactDouble(l), let y = exactDouble(r) else { return nil }
         return floatOp(op, x, y)
+    }
+
+    /// A float or int slot as a Double; nil for other kinds and for ints beyond
+    /// 2**53, which do not convert exactly (comparisons with them take the exact path).
+    @inline(__always)
+    static func exactDouble(_ s: Slot) -> Double? {
+        switch s.tag {
+        case .float: return s.double
+        case .int: return s.int.magnitude > 1 << 53 ? nil : Double(s.int)
+        default: return nil
+        }
     }
 
     @inline(__always)
