@@ -294,8 +294,8 @@ public struct Fuzzer {
             case 1: program = "def f(" + (0..<min(n, 3000)).map { "p\($0)" }.joined(separator: ", ") + "):\n    return p0\nprint(f(1))\n"
             // Distinct constants: the compiler's constant table was quadratic (see Tests/fuzz-findings.md),
             // so these stay at a size that compiles in well under a second.
-            case 2: program = (0..<min(n, 2000)).map { "v\($0) = \($0).5" }.joined(separator: "\n") + "\nprint(v0)\n"
-            default: program = "x = (" + (0..<min(n, 2000)).map { "\($0)" }.joined(separator: ", ") + ")\nprint(len(x))\n"
+            case 2: program = (0..<length(&rng, 100, 2000)).map { "v\($0) = \($0).5" }.joined(separator: "\n") + "\nprint(v0)\n"
+            default: program = "x = (" + (0..<length(&rng, 100, 2000)).map { "\($0)" }.joined(separator: ", ") + ")\nprint(len(x))\n"
             }
         case 7: // a long function body (far jumps)
             let n = length(&rng, 100, 5000)
@@ -305,8 +305,9 @@ public struct Fuzzer {
             pieces.insert(Piece(text: nestedExpression(&rng), kind: .other), at: rng.int(0, pieces.count))
             program = join(pieces)
         default: // nested closures
+            // (Nested functions cost the compiler's scope analysis about d² steps: 100 is deep enough.)
             var s = ""
-            let n = min(d, 150)
+            let n = min(d, 100)
             for level in 0..<n {
                 s += String(repeating: "  ", count: level) + "def f\(level)(x):\n"
             }

@@ -12,6 +12,9 @@ struct ProgramGenerator {
     private var loopDepth = 0
     private var functionDepth = 0
     private var counter = 0
+    /// Whether this program may contain constructs ADL rejects (`*args`, `<<`, `in`,
+    /// `return` outside a function...); most programs are clean, so that they reach the VM.
+    private var dirty = false
 
     init(rng: SplitMix64) { self.rng = rng }
 
@@ -19,9 +22,12 @@ struct ProgramGenerator {
 
     mutating func program() -> String {
         var lines: [String] = []
-        if rng.chance(80) {
+        dirty = rng.chance(10)
+        if !dirty || rng.chance(50) {
             lines.append("x = \(arrayAtom())")
-            lines.append("y = \(atom())")
+            lines.append("y = \(literal())")
+            lines.append("z = \(arrayAtom())")
+            lines.append("a = \(literal())")
         }
         let count = rng.int(1, 8)
         for _ in 0..<count {
@@ -31,7 +37,7 @@ struct ProgramGenerator {
     }
 
     private mutating func block(indent: String, depth: Int) -> [String] {
-        let inner = indent + (rng.chance(95) ? "    " : rng.pick([" ", "  ", "\t", "        "]))
+        let inner = indent + (!dirty || rng.chance(90) ? "    " : rng.pick([" ", "  ", "\t", "        "]))
         var lines: [String] = []
         for _ in 0..<rng.int(1, 3) {
             lines += statement(indent: inner, depth: depth - 1)
@@ -45,7 +51,7 @@ struct ProgramGenerator {
     }
 
     private mutating func variable() -> String {
-        rng.chance(95) ? rng.pick(variables) : rng.pick(["undefined", "q", "np", "print", "sum", "argv"])
+        dirty && rng.chance(5) ? rng.pick(["undefined", "q", "np", "print", "sum", "argv"]) : rng.pick(variables)
     }
 
     private mutating func target() -> String {
@@ -70,8 +76,8 @@ struct ProgramGenerator {
             compound ? 7 : 0, // for
             compound ? 3 : 0, // while
             compound ? 6 : 0, // def
-            functionDepth > 0 ? 6 : 1, // return
-            loopDepth > 0 ? 3 : 1, // break / continue
+            functionDepth > 0 ? 6 : (dirty ? 1 : 0), // return
+            loopDepth > 0 ? 3 : (dirty ? 1 : 0), // break / continue
             2,  // del
             1,  // pass
             1,  // import
@@ -79,7 +85,7 @@ struct ProgramGenerator {
         ])
         switch choice {
         case 0:
-            return [indent + "\(target()) = \(expr(3))"]
+            return [indent + "\(target()) = \(expr(rng.int(1, 3)))"]
         case 1:
             let op = rng.pick(["+=", "-=", "*=", "/=", "**=", "//=", "%=", "@=", "&=", "|="])
             return [indent + "\(variable()) \(op) \(expr(2))"]
@@ -91,10 +97,10 @@ struct ProgramGenerator {
             return [indent + "\(a), \(b) = \(rng.chance(70) ? "\(expr(2)), \(expr(2))" : expr(2))"]
         case 4:
             let n = rng.int(0, 3)
-            let args = (0..<n).map { _ in expr(3) }.joined(separator: ", ")
+            let args = (0..<n).map { _ in expr(rng.int(1, 3)) }.joined(separator: ", ")
             return [indent + "print(\(args))"]
         case 5:
-            return [indent + expr(3)]
+            return [indent + expr(rng.int(1, 3))]
         case 6:
             var lines = [indent + "if \(expr(2)):"] + block(indent: indent, depth: depth)
             if rng.chance(30) { lines += [indent + "elif \(expr(2)):"] + block(indent: indent, depth: depth) }
@@ -112,7 +118,7 @@ struct ProgramGenerator {
             loopDepth += 1
             defer { loopDepth -= 1 }
             var lines = [indent + "for \(v) in \(iterable):"] + block(indent: indent, depth: depth)
-            if rng.chance(5) { lines += [indent + "else:", indent + "    pass"] }
+            if dirty && rng.chance(10) { lines += [indent + "else:", indent + "    pass"] }
             return lines
         case 8:
             let c = fresh("c")
@@ -144,6 +150,7 @@ struct ProgramGenerator {
             return [indent + rng.pick(["break", "continue"])]
         case 12:
             let v = rng.pick(variables)
+            if variables.count > 4 { variables.removeAll { $0 == v } }
             return [indent + "del \(v)"]
         case 13:
             return [indent + "pass"]
@@ -162,7 +169,8 @@ struct ProgramGenerator {
         let d = depth - 1
         switch rng.weighted([14, 4, 16, 7, 4, 8, 3, 4, 3, 4, 2, 3, 4, 4, 3, 2]) {
         case 0:
-            let op = rng.pick(["+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>", "and", "or", "is", "is not", "in"])
+            let op = rng.pick(["+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "and", "or", "is", "is not"]
+                              + (dirty ? ["^", "<<", ">>", "in", "not in"] : []))
             return "(\(expr(d)) \(op) \(expr(d)))"
         case 1:
             return "(\(rng.pick(["-", "+", "~", "not "]))\(expr(d)))"
@@ -178,7 +186,7 @@ struct ProgramGenerator {
         case 6:
             return "(\(expr(d)) if \(expr(d)) else \(expr(d)))"
         case 7:
-            let params = rng.pick(["x", "a, b", "", "x, y=2", "*args"])
+            let params = rng.pick(["x", "a, b", "", "x, y=2"] + (dirty ? ["*args", "x, x", "y=1, x"] : []))
             let body = expr(d)
             if rng.chance(50) {
                 let n = params.isEmpty ? 0 : params.split(separator: ",").count
@@ -186,7 +194,9 @@ struct ProgramGenerator {
             }
             return "(lambda \(params): \(body))"
         case 8:
-            return "(\((0..<rng.int(0, 3)).map { _ in expr(d) }.joined(separator: ", "))\(rng.chance(30) ? "," : ""))"
+            let n = rng.int(0, 3)
+            let trailing = (n == 1 || (n > 1 && rng.chance(30))) ? "," : ""
+            return "(\((0..<n).map { _ in expr(d) }.joined(separator: ", "))\(trailing))"
         case 9:
             let n = rng.size(small: 4, large: 40)
             if rng.chance(50) {
@@ -198,8 +208,13 @@ struct ProgramGenerator {
         case 10:
             return "{\((0..<rng.int(0, 3)).map { _ in "\(rng.pick(["'a'", "'b'", "\"maxiter\"", "1"])): \(expr(d))" }.joined(separator: ", "))}"
         case 11:
-            let spec = rng.pick(["", ":.3f", ":e", ":>10", ":.2e", ":d", ":x", ":{y}", "!r", "!s", "=", ":.100f", ":10000"])
-            return "f\"v {\(expr(d))\(spec)} w\""
+            let spec = rng.pick(["", ":.3f", ":e", ":>10", ":.2e", ":d", ":x", "!r", "!s", "=", ":.100f", ":10000"]
+                                + (dirty ? [":{y}", ":{", "!"] : []))
+            let field = expr(d)
+            // A field may not hold the f-string's own quote (as before Python 3.12).
+            if !field.contains("\"") { return "f\"v {\(field)\(spec)} w\"" }
+            if !field.contains("'") { return "f'v {\(field)\(spec)} w'" }
+            return "str(\(field))"
         case 12:
             if let f = functions.isEmpty ? nil : rng.pick(functions) {
                 let n = rng.chance(85) ? f.arity : rng.int(0, 4)
@@ -231,7 +246,8 @@ struct ProgramGenerator {
     }
 
     private mutating func builtinCall(_ depth: Int) -> String {
-        let name = rng.pick(Tokens.builtinNames)
+        // Mostly builtins that exist; now and then one SPEC §7 names that may not yet.
+        let name = rng.pick(rng.chance(85) ? Tokens.implementedNames : Tokens.builtinNames)
         let prefix = rng.chance(15) ? rng.pick(["np.", "numpy."]) : ""
         return "\(prefix)\(name)(\(arguments(depth)))"
     }
@@ -248,7 +264,7 @@ struct ProgramGenerator {
             let value = rng.pick(["0", "1", "-1", "True", "False", "None", "(0, 1)", "(0, 0)", "2", "99", "'L-BFGS-B'", "\"\"", "1.5"])
             args.append("\(keyword)=\(rng.chance(80) ? value : expr(depth))")
         }
-        if rng.chance(3) { args.append(rng.pick(["*x", "**x", "x=1, x=2", "1=2"])) }
+        if dirty && rng.chance(10) { args.append(rng.pick(["*x", "**x", "x=1, x=2", "1=2"])) }
         return args.joined(separator: ", ")
     }
 
@@ -261,7 +277,7 @@ struct ProgramGenerator {
             case 2: parts.append("\(rng.int(-3, 3)):\(rng.int(-3, 5))")
             case 3: parts.append("::\(rng.pick(["-1", "2", "-2", "0", "3"]))")
             case 4: parts.append("\(rng.pick(["", "1", "-1"])):\(rng.pick(["", "2", "-5"])):\(rng.pick(["", "1", "-1", "0"]))")
-            case 5: parts.append(rng.pick(["x > 0", "[0, 1]", "[True, False]", "array([0, -1])", "None", "...", "1.0", "1.5", "'a'", "()"]))
+            case 5: parts.append(rng.pick(["x > 0", "[0, 1]", "[True, False]", "array([0, -1])", "None", "1.0", "1.5", "'a'", "()"] + (dirty ? ["...", "*x"] : [])))
             case 6: parts.append(String(rng.pick([9223372036854775807, -9223372036854775807, 1 << 40, 100])))
             default: parts.append(expr(depth))
             }
@@ -270,6 +286,13 @@ struct ProgramGenerator {
     }
 
     // MARK: - Atoms
+
+    /// An atom that is not a variable.
+    mutating func literal() -> String {
+        var a: String
+        repeat { a = atom() } while variables.contains(a)
+        return a
+    }
 
     mutating func atom() -> String {
         switch rng.weighted([20, 10, 25, 6, 4, 4, 15, 3]) {

@@ -176,6 +176,8 @@ public struct Campaign {
         var stats = FuzzStats()
         let clock = ContinuousClock()
         let began = clock.now
+        let currentProgram = currentProgramPath.flatMap { CurrentFile($0) }
+        let currentInfo = currentProgramPath.flatMap { CurrentFile($0 + ".info") }
         for index in start..<(start + count) {
             if (index - start) % progressEvery == 0 {
                 stats.elapsedSeconds = seconds(clock.now - began)
@@ -183,10 +185,8 @@ public struct Campaign {
                 if let maxSeconds, stats.elapsedSeconds >= maxSeconds { break }
             }
             let (program, strategy) = fuzzer.programAndStrategy(at: index)
-            if let currentProgramPath {
-                writeFile(currentProgramPath, program)
-                writeFile(currentProgramPath + ".info", "seed \(seed) index \(index)\n")
-            }
+            currentProgram?.write(program)
+            currentInfo?.write("seed \(seed) index \(index)\n")
             let t0 = clock.now
             let outcome = Fuzzer.runOne(program, timeLimitMilliseconds: timeLimitMilliseconds)
             let took = seconds(clock.now - t0)
@@ -220,19 +220,30 @@ public struct Campaign {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    /// Writes `text` to `path` with plain system calls (cheap enough before every program).
-    private func writeFile(_ path: String, _ text: String) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { return }
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { break }
-                offset += n
+    /// Keeps `path` holding the latest text written, cheaply: one descriptor for the whole
+    /// campaign, each text written in place and the file cut to its length. (Truncating to
+    /// zero and rewriting would make ext4 flush the file at every close.)
+    private final class CurrentFile {
+        let fd: Int32
+
+        init?(_ path: String) {
+            fd = open(path, O_WRONLY | O_CREAT, 0o644)
+            if fd < 0 { return nil }
+        }
+
+        deinit { close(fd) }
+
+        func write(_ text: String) {
+            var text = text
+            text.withUTF8 { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = pwrite(fd, buffer.baseAddress! + offset, buffer.count - offset, off_t(offset))
+                    if n <= 0 { break }
+                    offset += n
+                }
+                _ = ftruncate(fd, off_t(buffer.count))
             }
         }
-        close(fd)
     }
 }

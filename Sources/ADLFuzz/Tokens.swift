@@ -187,6 +187,12 @@ enum Tokens {
         return set.sorted()
     }()
 
+    /// The builtins the standard table has now.
+    static let implementedNames: [String] = {
+        let table = Library.makeStandard()
+        return table.names.sorted()
+    }()
+
     static let arrayMethodNames: [String] = {
         let table = Library.makeStandard()
         return Set(table.arrayMethods.keys).union(["sum", "mean", "T", "shape", "reshape", "dot", "item", "tolist"]).sorted()

@@ -81,4 +81,20 @@ public final class FunctionProto {
     }
 
     public var localCount: Int { localNames.count }
+
+    // Filled by `seal()` when compilation of this function is complete, so a
+    // call reads plain fields instead of array counts and lazy pointers.
+    private(set) var arity = 0
+    private(set) var slotCount = 0
+    private(set) var code: UnsafeMutablePointer<Instruction>?
+    private(set) var constants: UnsafeMutablePointer<Slot>?
+
+    /// Freezes the function: its counts and the pointers the VM runs over.
+    func seal() {
+        arity = parameters.count
+        slotCount = localNames.count
+        let sealed = chunk.sealed()
+        code = sealed.code
+        constants = sealed.constants
+    }
 }

@@ -58,6 +58,7 @@ public final class Compiler {
         }
         emitConstant(.none, at: lastLocation(program.statements))
         emit(.returnValue, at: lastLocation(program.statements))
+        proto.seal()
         return proto
     }
 
@@ -515,6 +516,7 @@ public final class Compiler {
             throw error
         }
         functions.removeLast()
+        proto.seal()
         // Resolve captures that the inner function discovered (they may add captures here too).
         current.chunk.functions.append(proto)
         emit(.makeFunction, current.chunk.functions.count - 1, defaultCount, at: loc)

@@ -262,6 +262,31 @@ extension VM {
                         self.sp = sp
                         throw ADLError(.interrupt, "interrupted")
                     }
+                    // Fast path: a user function called with exactly its positional parameters.
+                    let argc = Int(ins.a)
+                    let calleeSlot = stack[sp - argc - 1]
+                    if ins.op == .call, calleeSlot.tag == .function {
+                        unowned(unsafe) let function = calleeSlot.functionObject
+                        let proto = function.proto
+                        let base = sp - argc
+                        if argc == proto.arity, let calleeCode = proto.code, let calleeConstants = proto.constants,
+                           frames.count < recursionLimit, frames.count < frames.capacity,
+                           base + proto.slotCount + proto.maxStack + 8 < stackCapacity {
+                            frames.topIP = ip
+                            let extra = proto.slotCount - argc
+                            if extra > 0 { (stack + sp).initialize(repeating: .undefined, count: extra) }
+                            sp = base + proto.slotCount
+                            self.sp = sp
+                            frames.append(Frame(function: function, ip: 0, base: base,
+                                                code: calleeCode, constants: calleeConstants))
+                            frame = frames[frames.count - 1]
+                            code = calleeCode
+                            constants = calleeConstants
+                            slots = stack + base
+                            ip = 0
+                            break
+                        }
+                    }
                     var names: [String] = []
                     if ins.op == .callKeywords, case .tuple(let t) = constants[Int(ins.b)].value() {
                         names = t.items.map { if case .string(let s) = $0 { return s.value } else { return "" } }

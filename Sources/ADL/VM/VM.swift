@@ -202,7 +202,12 @@ public final class VM {
         }
 
         sp = base + proto.localCount
-        let (code, constants) = proto.chunk.sealed()
+        let code: UnsafeMutablePointer<Instruction>, constants: UnsafeMutablePointer<Slot>
+        if let c = proto.code, let k = proto.constants {
+            (code, constants) = (c, k)
+        } else {
+            (code, constants) = proto.chunk.sealed()
+        }
         frames.append(Frame(function: function, ip: 0, base: base, code: code, constants: constants))
     }
 
