@@ -197,6 +197,26 @@ final class VMTests: XCTestCase {
         XCTAssertEqual(failure("def f():\n    x = y + 1\n    y = 2\nf()")?.message, "local variable 'y' referenced before assignment")
     }
 
+    func testRangeLoopsInFunctionsBreakAndContinue() throws {
+        // Range loops into a local are laid out with the test at the bottom (RANGE_NEXT).
+        let src = """
+        def f(n):
+            s = 0
+            for i in range(n):
+                if i == 7:
+                    break
+                if i % 2 == 0:
+                    continue
+                for j in range(i, 0, -2):
+                    if j == 3:
+                        continue
+                    s += j
+            return s, i
+        print(f(10), f(3), f(0) if False else f(1))
+        """
+        XCTAssertEqual(try run(src), "(8, 7) (1, 2) (0, 0)\n")  // as CPython prints
+    }
+
     func testForRangeStoreAndInterruptibleLoops() throws {
         XCTAssertEqual(try run("def f():\n    t = 0\n    for i in range(5):\n        t += i\n    return t, i\nf()"), "(10, 4)\n")
         XCTAssertEqual(try run("for i in range(3): pass\ni"), "2\n")

@@ -33,7 +33,9 @@ public final class Compiler {
     }
 
     struct LoopState {
-        var continueTarget: Int
+        /// Where `continue` goes; nil when that place comes after the body (patched then).
+        var continueTarget: Int?
+        var continueJumps: [Int] = []
         var breakJumps: [Int] = []
         /// Generic `for` loops keep their iterator on the stack; `break` must pop it.
         var popsIterator: Bool
@@ -98,7 +100,8 @@ public final class Compiler {
         case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return 0
         case .rangePrepare: return -3
         case .forRange, .forIterator: return 1
-        case .forRangeStore: return 0
+        case .forRangeStore, .rangeNext: return 0
+        case .binaryLocalStack: return 0
         case .binaryLocalConst, .binaryLocalLocal: return 1
         case .binaryStackConst, .binaryStackLocal: return 0
         case .call, .callKeywords: return -a
@@ -207,7 +210,12 @@ public final class Compiler {
             current.loops[current.loops.count - 1].breakJumps.append(j)
         case .continueStmt:
             guard let loop = current.loops.last else { throw error("'continue' not properly in loop", loc) }
-            emit(.loop, loop.continueTarget, at: loc)
+            if let target = loop.continueTarget {
+                emit(.loop, target, at: loc)
+            } else {
+                let j = emit(.jump, at: loc)
+                current.loops[current.loops.count - 1].continueJumps.append(j)
+            }
         case .pass:
             break
         case .returnStmt(let value):
@@ -284,14 +292,23 @@ public final class Compiler {
             }
             if args.count == 3 { try expression(args[2].value) } else { emitConstant(.int(1), at: iterable.loc) }
             emit(.rangePrepare, base, at: iterable.loc)
-            let top: Int
             if case .name(let n) = target.kind, case .local(let slot) = resolve(n) {
-                top = emit(.forRangeStore, base, 0, slot, at: loc)
-            } else {
-                top = emit(.forRange, base, 0, at: loc)
+                // Into a plain local: test at the top once, then RANGE_NEXT at the bottom
+                // advances, stores and jumps back (one dispatch per iteration for the loop).
+                let entry = emit(.forRangeStore, base, 0, slot, at: loc)
+                let bodyStart = here
+                current.loops.append(LoopState(continueTarget: nil, popsIterator: false))
+                try block(body)
+                let next = here
+                if let loop = current.loops.last { for j in loop.continueJumps { patch(j, to: next) } }
+                emit(.rangeNext, base, bodyStart, slot, at: loc)
+                current.chunk.code[entry].b = Int32(truncatingIfNeeded: here)
+                finishLoop()
+                return
             }
+            let top = emit(.forRange, base, 0, at: loc)
             current.loops.append(LoopState(continueTarget: top, popsIterator: false))
-            if current.chunk.code[top].op == .forRange { try store(target) }
+            try store(target)
             try block(body)
             emit(.loop, top, at: loc)
             current.chunk.code[top].b = Int32(truncatingIfNeeded: here)
@@ -711,6 +728,10 @@ public final class Compiler {
                 emit(.binaryLocalLocal, slot, other, sub: op, at: loc)
                 return
             }
+            // Nothing in `r` can rebind a plain local, so reading it after `r` is the same.
+            try expression(r)
+            emit(.binaryLocalStack, slot, sub: op, at: loc)
+            return
         }
         try expression(l)
         try binaryOperand(op, r, at: loc)

@@ -40,6 +40,10 @@ public enum Disassembler {
             return "\(a) (\(local(a)))"
         case .forRange:
             return "\(a) \(b) (counter \(local(a)), exit to \(b))"
+        case .rangeNext:
+            return "\(a) \(b) \(Int(ins.c)) (counter \(local(a)) into \(local(Int(ins.c))), back to \(b))"
+        case .binaryLocalStack:
+            return "\(a) \(ins.sub.mnemonic) (\(local(a)) \(Operators.symbol(ins.sub)) pop)"
         case .forRangeStore:
             return "\(a) \(b) \(Int(ins.c)) (counter \(local(a)) into \(local(Int(ins.c))), exit to \(b))"
         case .binaryLocalConst, .binaryStackConst, .binaryLocalLocal, .binaryStackLocal:

@@ -104,6 +104,9 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case forRange
     /// A B C      like FOR_RANGE, but stores the counter straight into locals[C] instead of pushing it
     case forRangeStore
+    /// A B C      the bottom of a range loop: if locals[A] has not passed locals[A+1], store it into
+    ///            locals[C], advance, poll the interrupt flag and jump back to B; else fall through
+    case rangeNext
     ///            seq -> iterator
     case getIterator
     /// A          iterator -> iterator next, or pop the iterator and jump to A when done
@@ -158,6 +161,8 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case binaryStackConst
     /// B sub      x -> x (sub) locals[B]
     case binaryStackLocal
+    /// A sub      x -> locals[A] (sub) x
+    case binaryLocalStack
     /// A          raise a name error with message constants[A] (`np.nosuch`, found at compile time)
     case fail
 }
@@ -217,6 +222,8 @@ extension OpCode {
         case .binaryLocalLocal: return "BINARY_LL"
         case .binaryStackConst: return "BINARY_SK"
         case .binaryStackLocal: return "BINARY_SL"
+        case .binaryLocalStack: return "BINARY_LS"
+        case .rangeNext: return "RANGE_NEXT"
         case .getIterator: return "GET_ITER"
         case .forIterator: return "FOR_ITER"
         case .call: return "CALL"

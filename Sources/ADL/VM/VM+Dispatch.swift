@@ -210,6 +210,36 @@ extension VM {
                     } else {
                         ip = Int(ins.b)
                     }
+                case .rangeNext:
+                    let a = Int(ins.a)
+                    let i = slots[a].int, stop = slots[a + 1].int, step = slots[a + 2].int
+                    if step > 0 ? i < stop : i > stop {
+                        if interruptRequested.load(ordering: .relaxed) {
+                            interruptRequested.store(false, ordering: .relaxed)
+                            self.sp = sp
+                            throw ADLError(.interrupt, "interrupted")
+                        }
+                        let target = Int(ins.c)
+                        let old = slots[target]
+                        slots[target] = .int(i)
+                        old.release()
+                        let (next, overflow) = i.addingReportingOverflow(step)
+                        slots[a] = .int(overflow ? stop : next)
+                        ip = Int(ins.b)
+                    }
+                case .binaryLocalStack:
+                    let l = slots[Int(ins.a)]
+                    if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    let r = stack[sp - 1]
+                    if let v = VM.scalarFast(ins.sub, l, r) {
+                        stack[sp - 1] = v
+                    } else {
+                        sp -= 1
+                        self.sp = sp
+                        frames.topIP = ip
+                        let v = try binary(ins.sub, l.value(), r.take())
+                        VM.push(stack, &sp, Slot(v))
+                    }
                 case .binaryLocalConst, .binaryLocalLocal, .binaryStackConst, .binaryStackLocal:
                     let op = ins.sub
                     let fromStack = ins.op == .binaryStackConst || ins.op == .binaryStackLocal
