@@ -11,11 +11,18 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+        // Vectorised exp/log/sin/cos/tan through glibc's libmvec (a C target: the
+        // compiler turns its loops into libmvec calls).
+        .target(
+            name: "CVectorMath",
+            cSettings: [.unsafeFlags(["-O3", "-fveclib=libmvec", "-fno-math-errno"])],
+            linkerSettings: [.linkedLibrary("mvec")]
+        ),
 
         // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
         .target(
             name: "ADL",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CVectorMath"],
             // The VM's state lives in a final class; dynamic exclusivity checks
             // on its fields would cost a runtime call per instruction.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]

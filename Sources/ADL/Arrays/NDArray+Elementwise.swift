@@ -1,3 +1,4 @@
+import CVectorMath
 // Elementwise kernels: broadcasting binary operations, array-with-scalar
 // operations and unary operations.
 //
@@ -244,6 +245,19 @@ func runUnary<K: UnaryKernel>(_ kernel: K.Type, _ x: UnsafePointer<Double>, _ n:
 /// Runs `op` over n contiguous elements: the one switch over the operation.
 func dispatchUnary(_ op: ElementwiseUnary, _ x: UnsafePointer<Double>, _ n: Int,
                    _ out: UnsafeMutablePointer<Double>) {
+    // The transcendental functions libmvec vectorises, on arrays big enough to pay for the call.
+    if n >= 16 {
+        let which: adl_vmath_function?
+        switch op {
+        case .exp: which = ADL_VMATH_EXP
+        case .log: which = ADL_VMATH_LOG
+        case .sin: which = ADL_VMATH_SIN
+        case .cos: which = ADL_VMATH_COS
+        case .tan: which = ADL_VMATH_TAN
+        default: which = nil
+        }
+        if let which, adl_vmath(Int32(which.rawValue), x, out, n) == 1 { return }
+    }
     switch op {
     case .neg: runUnary(NegK.self, x, n, out)
     case .pos: runUnary(PosK.self, x, n, out)

@@ -104,7 +104,11 @@ extension VM {
                     result = Value.wrap(try NDArray.binary(e, a, b, reuse: reuse))
                 } else if let s = Operators.number(right) {
                     let reuse: NDArray? = (!a.isBool && isKnownUniquelyReferenced(&a)) ? a : nil
-                    result = Value.wrap(NDArray.binary(e, a, scalar: s, scalarOnLeft: false, reuse: reuse))
+                    if e == .pow, !a.isBool, let fast = VM.fastPower(a, s, reuse: reuse) {
+                        result = Value.wrap(fast)
+                    } else {
+                        result = Value.wrap(NDArray.binary(e, a, scalar: s, scalarOnLeft: false, reuse: reuse))
+                    }
                 } else {
                     let b = try Coerce.array(right, what: "operand")
                     result = Value.wrap(try NDArray.binary(e, a, b))
@@ -127,6 +131,17 @@ extension VM {
             recorder(op, [], result)
         }
         return result
+    }
+
+    /// The `**` operator's fast paths, as NumPy's: `x ** 2` squares, `x ** 0.5` takes
+    /// square roots, `x ** 1` copies (the function `power` always calls pow).
+    static func fastPower(_ a: NDArray, _ exponent: Double, reuse: NDArray?) -> NDArray? {
+        switch exponent {
+        case 2: return a.unary(.square, reuse: reuse)
+        case 0.5: return a.unary(.sqrt, reuse: reuse)
+        case 1: return a.unary(.pos, reuse: reuse)
+        default: return nil
+        }
     }
 
     /// `-x`, `+x`, `~x`.
