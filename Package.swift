@@ -11,10 +11,10 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
-        // Vectorised exp/log/sin/cos/tan through glibc's libmvec (a C target: the
-        // compiler turns its loops into libmvec calls).
+        // C helpers: vectorised exp/log/sin/cos/tan through glibc's libmvec (the
+        // compiler turns the C loops into libmvec calls), and the malloc policy.
         .target(
-            name: "CVectorMath",
+            name: "CSupport",
             cSettings: [.unsafeFlags(["-O3", "-fveclib=libmvec", "-fno-math-errno"])],
             linkerSettings: [.linkedLibrary("mvec")]
         ),
@@ -22,14 +22,14 @@ let package = Package(
         // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
         .target(
             name: "ADL",
-            dependencies: ["COpenBLAS", "CVectorMath"],
+            dependencies: ["COpenBLAS", "CSupport"],
             // The VM's state lives in a final class; dynamic exclusivity checks
             // on its fields would cost a runtime call per instruction.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
 
         // MARK: - The command-line driver (a library, so it is testable)
-        .target(name: "ADLTools", dependencies: ["ADL"]),
+        .target(name: "ADLTools", dependencies: ["ADL", "CSupport"]),
 
         // MARK: - The executable: parses nothing itself, calls ADLTools
         .executableTarget(name: "adl", dependencies: ["ADLTools"]),

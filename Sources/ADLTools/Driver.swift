@@ -3,6 +3,7 @@
 // 0 success, 1 the program raised an error, 2 usage errors.
 
 import ADL
+import CSupport
 import Glibc
 
 public enum Driver {
@@ -58,6 +59,7 @@ public enum Driver {
         }
 
         installInterruptHandler()
+        keepFreedArraysInTheHeap()
         let vm = VM()
         configure(vm)
 
@@ -123,6 +125,13 @@ public enum Driver {
     static func usageError(_ message: String) -> Int32 {
         System.writeStandardError("adl: \(message)\n\(usage)")
         return 2
+    }
+
+    /// Large arrays are served from the heap, and freed ones stay there for the next
+    /// array: without this, glibc maps every array over 32 MB afresh and the kernel
+    /// zeroes its pages (20 ms for each new 80 MB temporary of `x * y + 1.0`).
+    static func keepFreedArraysInTheHeap() {
+        adl_keep_freed_memory()
     }
 
     /// Ctrl-C sets the VM's interrupt flag; the running program stops with an error at its next loop or call.

@@ -1,4 +1,4 @@
-import CVectorMath
+import CSupport
 // Elementwise kernels: broadcasting binary operations, array-with-scalar
 // operations and unary operations.
 //

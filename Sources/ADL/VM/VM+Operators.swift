@@ -50,6 +50,10 @@ extension VM {
             default: break
             }
         case (.string(let a), .int(let n)) where op == .mul:
+            let (total, overflow) = a.value.utf8.count.multipliedReportingOverflow(by: max(0, n))
+            if overflow || total > NDArray.maxElements {
+                throw ADLError.memory("string of \(overflow ? "more than \(Int.max)" : String(total)) bytes exceeds the allocation limit of \(NDArray.maxElements)")
+            }
             return .string(String(repeating: a.value, count: max(0, n)))
         case (.tuple(let a), .tuple(let b)) where op == .add:
             return .tuple(a.items + b.items)

@@ -3,7 +3,7 @@
 // that every x86-64 has. The special values (nan, inf, domain errors) are
 // those of libm: libmvec falls back to the scalar function for them.
 #include <math.h>
-#include "CVectorMath.h"
+#include "CSupport.h"
 
 #define LOOP(name, f) \
     static void name##_sse2(const double *x, double *out, long n) { \
