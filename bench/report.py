@@ -22,6 +22,7 @@ COMPARISONS = [
     ("B2", "fib(27)", [("lua5.4", "fib(27)", 1.0), ("cpython", "fib(27)", 0.25)]),
     ("B3", "chain, x given", [("numpy", "chain, x given", 1.0)]),
     ("B3", "linspace + chain", [("numpy", "linspace + chain", 1.0)]),
+    ("B3", "x*y+1.0, sum", [("numpy", "x*y+1.0, sum", 1.0)]),
     ("B4", "A@B 1000x1000", [("numpy", "A@B 1000x1000", 1.05)]),
 ]
 STARTUP_GOAL_MS = 5.0  # B11: `adl -c "1 + 1"` at most this, wall clock

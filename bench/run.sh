@@ -7,7 +7,8 @@
 # Workloads (ADL script in bench/adl/ vs scripts in shared/bench/ref/):
 #   B1  scalar loop      b01_loop.adl    vs lua5.4 b01_loop.lua, CPython b01_loop.py
 #   B2  fib(27)          b02_fib.adl     vs lua5.4 b02_fib.lua,  CPython b02_fib.py
-#   B3  chain + sum      b03_chain.adl   vs NumPy b03_chain_numpy.py
+#   B3  chain + sum      b03_chain.adl   vs NumPy b03_chain_numpy.py, and bench/py/b03_axpy_numpy.py
+#                        for sum(x * y + 1.0), the workload issue 2 names
 #   B4  1000x1000 @      b04_matmul.adl  vs NumPy b04_matmul_numpy.py
 #   B11 startup          adl -c "1 + 1"  vs python3 -c, lua5.4 -e (hyperfine, else a timed loop)
 # Every script times its own steady-state work and prints one JSON line last; those lines
@@ -100,6 +101,7 @@ fi
 if selected B3; then
   run b03_adl     "$ADL" "$ROOT/bench/adl/b03_chain.adl"
   run b03_numpy   "$PY" "$REF/b03_chain_numpy.py"
+  run b03_axpy_numpy env PYTHONPATH="$REF" "$PY" "$ROOT/bench/py/b03_axpy_numpy.py"
 fi
 if selected B4; then
   run b04_adl     "$ADL" "$ROOT/bench/adl/b04_matmul.adl"
