@@ -38,6 +38,12 @@ final class VMTests: XCTestCase {
         XCTAssertEqual(try run("1 if False else 2\nTrue and 0\n0 or 'x'\n"), "2\n0\n'x'\n")
     }
 
+    func testBoolsWithHugeIntsStayExact() throws {
+        // Found by adl-fuzz: a bool against an int near Int.max once went through Double and trapped.
+        XCTAssertEqual(try run("True == 9223372036854775807\nTrue + 9223372036854775806\n"), "False\n9223372036854775807\n")
+        XCTAssertEqual(failure("True + 9223372036854775807")?.kind, .overflow)
+    }
+
     func testIntOverflowIsAnError() {
         XCTAssertEqual(failure("9223372036854775807 + 1")?.kind, .overflow)
         XCTAssertEqual(failure("2 ** 64")?.kind, .overflow)

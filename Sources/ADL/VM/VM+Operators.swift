@@ -23,9 +23,10 @@ extension VM {
             case .notEqual: return .bool(x != y)
             default: return try Operators.intBinary(op, x ? 1 : 0, y ? 1 : 0)
             }
-        case (.int, .bool), (.bool, .int):
-            guard let x = Operators.number(l), let y = Operators.number(r) else { break }
-            return try Operators.intBinary(op, Int(x), Int(y))
+        case (.int(let x), .bool(let b)):
+            return try Operators.intBinary(op, x, b ? 1 : 0)
+        case (.bool(let b), .int(let y)):
+            return try Operators.intBinary(op, b ? 1 : 0, y)
         case (.float, .float), (.float, .int), (.int, .float), (.float, .bool), (.bool, .float):
             if let exact = Operators.exactMixedComparison(op, l, r) { return .bool(exact) }
             guard let x = Operators.number(l), let y = Operators.number(r) else { break }
