@@ -322,6 +322,11 @@ struct ProgramGenerator {
         case 8: return "[]"
         case 9: return "array([[1.0, -2.0, 3.5], [0.0, 4.0, -1.0]])"
         case 10: return "full((\(rng.int(0, 3)), \(rng.int(0, 3)), \(rng.int(0, 3))), \(rng.pick(["1.5", "nan", "inf", "True"])))"
+        case 11 where rng.chance(40):
+            // Empty arrays, some with huge other axes (their products and strides overflow easily).
+            return rng.pick(["zeros((0, 3))", "zeros((3, 0, 2))", "zeros((0, 4611686018427387904))",
+                             "zeros((2305843009213693952, 2, 0))", "zeros((0, 2305843009213693952, 2)).T",
+                             "zeros((0, 1, 9223372036854775807))", "ones((1, 1, 1, 1))", "zeros(0)"])
         default: return "[True, False, True]"
         }
     }

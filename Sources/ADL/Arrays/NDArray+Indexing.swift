@@ -215,7 +215,8 @@ extension NDArray {
             resultShape.removeSubrange(shapeStart..<(shapeStart + shapeCount))
             resultShape.insert(contentsOf: moved, at: 0)
         }
-        let count = resultShape.reduce(1, *)
+        // Checked: the integer-array dimensions of an empty array's selection can overflow.
+        let count = try NDArray.checkedCount(resultShape)
         return Selection(offset: offset, dims: dims, shape: resultShape, count: count,
                          advanced: advanced > 0,
                          element: advanced == 0 && ellipses == 0 && resultShape.isEmpty,

@@ -54,13 +54,17 @@ extension NDArray {
         var reducedCount = 1
         for axis in 0..<ndim {
             if isReduced[axis] {
-                reducedCount *= shape[axis]
+                // An empty array can have huge other axes (zeros((0, 2**62))): the product then
+                // saturates, and the zero-size output below returns before it is used.
+                let (product, overflow) = reducedCount.multipliedReportingOverflow(by: shape[axis])
+                reducedCount = overflow ? Int.max : product
                 if keepdims { outShape.append(1) }
             } else {
                 outShape.append(shape[axis])
             }
         }
-        let outCount = outShape.reduce(1, *)
+        // Reducing the zero-length axis of such an array leaves the huge ones: the allocation limit applies.
+        let outCount = try NDArray.checkedCount(outShape)
         if reducedCount == 0 && outCount > 0 && (r == .max || r == .min) {
             throw ADLError.value(
                 "zero-size array to reduction operation \(r.ufuncName) which has no identity")

@@ -70,20 +70,10 @@ public final class NDArray {
     /// (kernels fill every element); a bool array must receive only 0 and 1.
     /// Shape errors and the allocation limit are checked as in `init(shape:)`.
     public init(uninitializedShape shape: [Int], isBool: Bool = false) throws {
-        var total = 1
-        for dim in shape {
-            if dim < 0 {
-                throw ADLError.value("negative dimensions are not allowed")
-            }
-            let (product, overflow) = total.multipliedReportingOverflow(by: dim)
-            if overflow {
-                throw NDArray.allocationError(elements: nil)
-            }
-            total = product
+        if shape.contains(where: { $0 < 0 }) {
+            throw ADLError.value("negative dimensions are not allowed")
         }
-        if total > NDArray.maxElements {
-            throw NDArray.allocationError(elements: total)
-        }
+        let total = try NDArray.checkedCount(shape)
         self.shape = shape
         self.count = total
         self.isBool = isBool
@@ -126,14 +116,23 @@ public final class NDArray {
     }
 
     /// The element count of a shape, or the allocation error when it exceeds
-    /// `maxElements` (or Int).
+    /// `maxElements` (or Int). As in NumPy, the product of the nonzero dimensions
+    /// must fit in an Int even when another dimension is 0: an empty array of shape
+    /// (0, 2**62, 4) is refused, so that the strides and partial products of every
+    /// shape that exists, in any axis order, fit in an Int.
     static func checkedCount(_ shape: [Int]) throws -> Int {
-        var total = 1
+        var nonzero = 1
+        var empty = false
         for dim in shape {
-            let (product, overflow) = total.multipliedReportingOverflow(by: dim)
+            if dim == 0 {
+                empty = true
+                continue
+            }
+            let (product, overflow) = nonzero.multipliedReportingOverflow(by: dim)
             if overflow { throw allocationError(elements: nil) }
-            total = product
+            nonzero = product
         }
+        let total = empty ? 0 : nonzero
         if total > maxElements { throw allocationError(elements: total) }
         return total
     }
@@ -225,6 +224,8 @@ public final class NDArray {
             throw ADLError.value(
                 "cannot reshape array of size \(count) into shape \(NDArray.reshapeText(newShape))")
         }
+        // An empty array may take any shape with a 0 in it, within the rule of `checkedCount`.
+        if count == 0 { _ = try NDArray.checkedCount(resolved) }
         let result = NDArray(validShape: resolved, count: count, isBool: isBool)
         result.data.update(from: data, count: Swift.max(count, 1))
         return result
