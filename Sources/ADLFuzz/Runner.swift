@@ -16,6 +16,9 @@ import Synchronization
 /// The generation of the run the watchdog may interrupt.
 private let watchdogGeneration = Mutex<UInt64>(0)
 
+/// The index of the campaign program running now (-1 between programs), for the hang watchdog.
+private let runningIndex = Atomic<Int>(-1)
+
 extension Fuzzer {
     /// How one program ended.
     public enum Outcome: Sendable, Equatable, CustomStringConvertible {
@@ -158,6 +161,10 @@ public struct Campaign {
     public var progressEvery = 10_000
     /// Programs slower than this (seconds) are passed to `slow`.
     public var slowThreshold = 2.0
+    /// A program still running after this many seconds (stuck in a builtin, which the
+    /// interrupt cannot stop) is passed to `onHang`, on another thread, while it runs.
+    public var hangSeconds: Double?
+    public var onHang: (@Sendable (_ index: Int, _ seconds: Double) -> Void)?
 
     public init(seed: UInt64, count: Int) {
         self.seed = seed
@@ -188,7 +195,14 @@ public struct Campaign {
             currentProgram?.write(program)
             currentInfo?.write("seed \(seed) index \(index)\n")
             let t0 = clock.now
+            runningIndex.store(index, ordering: .relaxed)
+            if let hangSeconds, let onHang {
+                DispatchQueue.global().asyncAfter(deadline: .now() + hangSeconds) {
+                    if runningIndex.load(ordering: .relaxed) == index { onHang(index, hangSeconds) }
+                }
+            }
             let outcome = Fuzzer.runOne(program, timeLimitMilliseconds: timeLimitMilliseconds)
+            runningIndex.store(-1, ordering: .relaxed)
             let took = seconds(clock.now - t0)
             stats.programs += 1
             stats.strategyCounts[strategy, default: 0] += 1

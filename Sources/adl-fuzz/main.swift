@@ -6,6 +6,7 @@
 //
 //   adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit MS]
 //            [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going] [--slow S]
+//            [--hang S] [--memory G]
 //   adl-fuzz --seed S --index I     print program I of seed S, run it, say how it ended
 
 import ADL
@@ -15,6 +16,7 @@ import Foundation
 let usage = """
 usage: adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit MS]
                 [--minutes M] [--depth-scale X] [--size-scale X] [--keep-going] [--slow S]
+                [--hang S] [--memory G]
        adl-fuzz [--seed S] [--corpus DIR] --index I
   --count N        programs to run (default 1000000)
   --seed S         campaign seed (default 1)
@@ -26,6 +28,9 @@ usage: adl-fuzz [--count N] [--seed S] [--start I] [--corpus DIR] [--time-limit 
   --size-scale X   scale the length of chains, argument lists and literals by X (default 1)
   --keep-going     count non-ADL errors instead of stopping at the first
   --slow S         report programs that take longer than S seconds (default 2)
+  --hang S         a program still running after S seconds is a hang: report it, exit 3 (default 60)
+  --memory G       limit the address space to G GiB, so that a runaway allocation traps
+                   instead of waking the OOM killer (default 8; 0: no limit)
   --index I        print program I of the seed's stream, run it and print the outcome
 
 """
@@ -46,6 +51,8 @@ struct Options {
     var sizeScale = 1.0
     var keepGoing = false
     var slowSeconds = 2.0
+    var hangSeconds = 60.0
+    var memoryGigabytes = 8.0
     var showIndex: Int?
 
     static func parse(_ list: [String]) -> Options {
@@ -67,6 +74,8 @@ struct Options {
             case "--size-scale": guard let x = Double(value(flag)), x > 0 else { fail("bad --size-scale") }; o.sizeScale = x
             case "--keep-going": o.keepGoing = true
             case "--slow": guard let x = Double(value(flag)), x > 0 else { fail("bad --slow") }; o.slowSeconds = x
+            case "--hang": guard let x = Double(value(flag)), x > 0 else { fail("bad --hang") }; o.hangSeconds = x
+            case "--memory": guard let x = Double(value(flag)), x >= 0 else { fail("bad --memory") }; o.memoryGigabytes = x
             case "--index": guard let i = Int(value(flag)), i >= 0 else { fail("bad --index") }; o.showIndex = i
             case "-h", "--help": print(usage, terminator: ""); exit(0)
             default: fail("unknown option \(flag)")
@@ -106,6 +115,16 @@ if let showIndex {
     exit(0)
 }
 
+// A runaway allocation should trap here (with a backtrace and the program on disk),
+// not take the machine's memory.
+if options.memoryGigabytes > 0 {
+    let bytes = rlim_t(options.memoryGigabytes * 1024 * 1024 * 1024)
+    var limit = rlimit(rlim_cur: bytes, rlim_max: bytes)
+    if setrlimit(Int32(RLIMIT_AS.rawValue), &limit) != 0 {
+        FileHandle.standardError.write(Data("adl-fuzz: could not limit memory to \(options.memoryGigabytes) GiB\n".utf8))
+    }
+}
+
 // Mutated programs may write files (`save`, `savetxt`): run them in a scratch folder.
 let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("adl-fuzz-\(getpid())")
 try? FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
@@ -127,6 +146,13 @@ campaign.depthScale = options.depthScale
 campaign.sizeScale = options.sizeScale
 campaign.maxSeconds = minutes.map { $0 * 60 }
 campaign.slowThreshold = options.slowSeconds
+campaign.hangSeconds = options.hangSeconds
+campaign.onHang = { index, seconds in
+    let message = "adl-fuzz: program \(index) (seed \(seed)) still running after \(Int(seconds)) s: a hang in a builtin; "
+        + "it is in /tmp/adl-fuzz-current.adl (reproduce: adl-fuzz --seed \(seed) --index \(index))\n"
+    FileHandle.standardError.write(Data(message.utf8))
+    _exit(3)
+}
 
 let stats = campaign.run(corpus: corpus, progress: { next, stats in
     guard stats.programs > 0 else { return }

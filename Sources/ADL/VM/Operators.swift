@@ -93,12 +93,8 @@ enum Operators {
         case .bitAnd: return .int(x & y)
         case .bitOr: return .int(x | y)
         case .bitXor: return .int(x ^ y)
-        case .less: return .bool(x < y)
-        case .lessEqual: return .bool(x <= y)
-        case .greater: return .bool(x > y)
-        case .greaterEqual: return .bool(x >= y)
-        case .equal: return .bool(x == y)
-        case .notEqual: return .bool(x != y)
+        case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
+            return .bool(comparison(op, x, y) ?? false)
         case .matmul: throw ADLError.type("matmul: Input operand does not have enough dimensions (scalars are not allowed)")
         default: throw ADLError.type("unsupported operand type(s) for \(symbol(op)): 'int' and 'int'")
         }
@@ -132,6 +128,20 @@ enum Operators {
         case .greaterEqual: return o >= 0
         case .equal: return o == 0
         case .notEqual: return o != 0
+        default: return nil
+        }
+    }
+
+    /// `x op y` for the six comparison opcodes (IEEE semantics for doubles); nil for other opcodes.
+    @inline(__always)
+    static func comparison<T: Comparable>(_ op: OpCode, _ x: T, _ y: T) -> Bool? {
+        switch op {
+        case .less: return x < y
+        case .lessEqual: return x <= y
+        case .greater: return x > y
+        case .greaterEqual: return x >= y
+        case .equal: return x == y
+        case .notEqual: return x != y
         default: return nil
         }
     }

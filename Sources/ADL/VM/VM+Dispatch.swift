@@ -553,13 +553,7 @@ extension VM {
         case .sub: return .float(x - y)
         case .mul: return .float(x * y)
         case .div: return .float(x / y)
-        case .less: return .bool(x < y)
-        case .lessEqual: return .bool(x <= y)
-        case .greater: return .bool(x > y)
-        case .greaterEqual: return .bool(x >= y)
-        case .equal: return .bool(x == y)
-        case .notEqual: return .bool(x != y)
-        default: return nil
+        default: return Operators.comparison(op, x, y).map(Slot.bool)
         }
     }
 
@@ -575,13 +569,7 @@ extension VM {
         case .mul:
             let (r, o) = x.multipliedReportingOverflow(by: y)
             return o ? nil : .int(r)
-        case .less: return .bool(x < y)
-        case .lessEqual: return .bool(x <= y)
-        case .greater: return .bool(x > y)
-        case .greaterEqual: return .bool(x >= y)
-        case .equal: return .bool(x == y)
-        case .notEqual: return .bool(x != y)
-        default: return nil
+        default: return Operators.comparison(op, x, y).map(Slot.bool)
         }
     }
 
