@@ -40,6 +40,15 @@ final class FuzzTests: XCTestCase {
         campaign.timeLimitMilliseconds = 50
         campaign.sizeScale = 0.03
         campaign.currentProgramPath = "/tmp/adl-fuzz-test-current.adl"
+        // A builtin that never returns cannot be interrupted: end the test process with a
+        // message rather than hang CI (or fill the memory, see Tests/fuzz-findings.md).
+        campaign.hangSeconds = 30
+        campaign.onHang = { index, seconds in
+            let message = "FuzzTests: program \(index) (seed \(FuzzTests.seed)) still running after \(Int(seconds)) s, "
+                + "a hang in a builtin; the program is in /tmp/adl-fuzz-test-current.adl\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            _exit(1)
+        }
         var failures: [String] = []
         let stats = campaign.run(corpus: corpus, progress: { _, stats in
             if stats.programs > 0 { print("fuzz: \(stats.programs) programs, \(Int(stats.elapsedSeconds)) s") }

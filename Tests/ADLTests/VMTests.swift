@@ -44,6 +44,17 @@ final class VMTests: XCTestCase {
         XCTAssertEqual(failure("True + 9223372036854775807")?.kind, .overflow)
     }
 
+    func testContainersObeyTheAllocationLimit() throws {
+        // Fuzz findings 4 and 5: rows of a huge empty array, and growth by concatenation.
+        XCTAssertEqual(failure("zeros((2**62, 0)).tolist()")?.kind, .memory)
+        XCTAssertEqual(failure("a, b = zeros((2**62, 0))")?.message, "too many values to unpack (expected 2, got 4611686018427387904)")
+        let saved = NDArray.maxElements
+        NDArray.maxElements = 1000
+        defer { NDArray.maxElements = saved }
+        XCTAssertEqual(failure("s = 'ab'\nwhile True:\n    s = s + s")?.kind, .memory)
+        XCTAssertEqual(try run("[1, 'a'] + [2]"), "[1, 'a', 2]\n")
+    }
+
     func testIntOverflowIsAnError() {
         XCTAssertEqual(failure("9223372036854775807 + 1")?.kind, .overflow)
         XCTAssertEqual(failure("2 ** 64")?.kind, .overflow)

@@ -22,6 +22,8 @@ public final class Compiler {
         var loops: [LoopState] = []
         var temporaryCount = 0
         var depth = 0
+        /// Index of each constant already in the chunk (numbers by bit pattern).
+        var constantSlots: [ConstantKey: Int] = [:]
 
         init(proto: FunctionProto, info: ScopeInfo, isModule: Bool) {
             self.proto = proto
@@ -122,20 +124,27 @@ public final class Compiler {
         emit(.loadConst, constantIndex(value), at: loc)
     }
 
+    /// What makes two constants the same one (so each is stored once per chunk).
+    enum ConstantKey: Hashable {
+        case int(Int), float(UInt64), bool(Bool), none, string(String)
+    }
+
     private func constantIndex(_ value: Value) -> Int {
-        let chunk = current.chunk
-        for (i, c) in chunk.constants.enumerated() {
-            switch (c, value) {
-            case (.int(let x), .int(let y)) where x == y: return i
-            case (.float(let x), .float(let y)) where x.bitPattern == y.bitPattern: return i
-            case (.bool(let x), .bool(let y)) where x == y: return i
-            case (.none, .none): return i
-            case (.string(let x), .string(let y)) where x.value == y.value: return i
-            default: continue
-            }
+        let state = current
+        let key: ConstantKey?
+        switch value {
+        case .int(let x): key = .int(x)
+        case .float(let x): key = .float(x.bitPattern)
+        case .bool(let x): key = .bool(x)
+        case .none: key = ConstantKey.none
+        case .string(let s): key = .string(s.value)
+        default: key = nil
         }
-        chunk.constants.append(value)
-        return chunk.constants.count - 1
+        if let key, let index = state.constantSlots[key] { return index }
+        state.chunk.constants.append(value)
+        let index = state.chunk.constants.count - 1
+        if let key { state.constantSlots[key] = index }
+        return index
     }
 
     private var here: Int { current.chunk.code.count }

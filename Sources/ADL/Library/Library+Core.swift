@@ -142,6 +142,7 @@ extension Library {
     }
 
     static func elements(_ v: Value) throws -> [Value] {
+        if case .array(let a) = v { try Operators.checkRowCount(a) }
         let it = try Operators.iterator(v)
         var out: [Value] = []
         while let x = try Operators.next(it) { out.append(x) }

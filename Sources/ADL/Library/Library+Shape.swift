@@ -79,7 +79,9 @@ extension Library {
         }
         t.arrayMethods["tolist"] = BuiltinFunction("tolist") { _, args in
             guard let receiver = args.positional.first else { throw ADLError.argument("tolist() needs an array") }
-            return toList(try Coerce.array(receiver))
+            let a = try Coerce.array(receiver)
+            try Operators.checkRowCount(a)
+            return toList(a)
         }
     }
 

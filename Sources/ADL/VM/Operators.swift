@@ -238,6 +238,13 @@ enum Operators {
         }
     }
 
+    /// Refuses to turn an array into more separate row values than the allocation limit allows.
+    static func checkRowCount(_ a: NDArray) throws {
+        if let rows = a.shape.first, rows > NDArray.maxElements || (a.ndim > 1 && rows > 1 << 24) {
+            throw ADLError.memory("cannot make \(rows) separate rows of an array of shape \(Formatting.shape(a.shape)); the limit is \(a.ndim > 1 ? 1 << 24 : NDArray.maxElements)")
+        }
+    }
+
     static func iterator(_ v: Value) throws -> IteratorObject {
         switch v {
         case .tuple(let t): return IteratorObject(.items(t.items))
@@ -278,6 +285,11 @@ enum Operators {
         case .list(let l): items = l.items
         case .array(let a):
             guard let rows = a.shape.first else { throw ADLError.type("cannot unpack a 0-d array") }
+            // Compare the count before building rows (an empty array's first axis may be huge).
+            if rows != count {
+                throw ADLError.value(rows > count ? "too many values to unpack (expected \(count), got \(rows))"
+                                                  : "not enough values to unpack (expected \(count), got \(rows))")
+            }
             items = try (0..<rows).map { try Indexing.row(a, $0) }
         default:
             throw ADLError.type("cannot unpack non-iterable \(v.typeName) object")

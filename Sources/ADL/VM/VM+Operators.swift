@@ -8,9 +8,12 @@ extension VM {
         // Arrays first, handing over ownership so a unique temporary can be reused.
         if case .array = l { return try arrayBinary(op, consume l, consume r) }
         if case .array = r { return try arrayBinary(op, consume l, consume r) }
-        // A ragged list used in arithmetic: say which shapes did not fit.
-        if case .list = l, Operators.elementwise(op) != nil, op != .equal, op != .notEqual { _ = try Coerce.array(l) }
-        if case .list = r, Operators.elementwise(op) != nil, op != .equal, op != .notEqual { _ = try Coerce.array(r) }
+        // A ragged list used in arithmetic with a number: say which shapes did not fit.
+        // (list + list is concatenation, below.)
+        let listOperands = (l.isList ? 1 : 0) + (r.isList ? 1 : 0)
+        if listOperands == 1, Operators.elementwise(op) != nil, op != .equal, op != .notEqual {
+            _ = try Coerce.array(l.isList ? l : r)
+        }
         switch (l, r) {
         case (.int(let x), .int(let y)):
             return try Operators.intBinary(op, x, y)
@@ -41,7 +44,9 @@ extension VM {
             return e.yieldsBool ? .bool(v != 0) : .float(v)
         case (.string(let a), .string(let b)):
             switch op {
-            case .add: return .string(a.value + b.value)
+            case .add:
+                try VM.checkSize(a.value.utf8.count + b.value.utf8.count, "string", "bytes")
+                return .string(a.value + b.value)
             case .equal: return .bool(a.value == b.value)
             case .notEqual: return .bool(a.value != b.value)
             case .less: return .bool(a.value < b.value)
@@ -57,8 +62,10 @@ extension VM {
             }
             return .string(String(repeating: a.value, count: max(0, n)))
         case (.tuple(let a), .tuple(let b)) where op == .add:
+            try VM.checkSize(a.items.count + b.items.count, "tuple", "items")
             return .tuple(a.items + b.items)
         case (.list(let a), .list(let b)) where op == .add:
+            try VM.checkSize(a.items.count + b.items.count, "list", "items")
             return .list(ListObject(a.items + b.items))
         default:
             break
@@ -67,6 +74,13 @@ extension VM {
         case .equal: return .bool(Operators.equalValues(l, r))
         case .notEqual: return .bool(!Operators.equalValues(l, r))
         default: throw unsupported(op, l, r)
+        }
+    }
+
+    /// Strings, tuples and lists obey the allocation limit of arrays.
+    static func checkSize(_ n: Int, _ kind: String, _ unit: String) throws {
+        if n > NDArray.maxElements {
+            throw ADLError.memory("\(kind) of \(n) \(unit) exceeds the allocation limit of \(NDArray.maxElements)")
         }
     }
 

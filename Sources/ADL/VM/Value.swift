@@ -195,6 +195,11 @@ extension Value {
         }
     }
 
+    public var isList: Bool {
+        if case .list = self { return true }
+        return false
+    }
+
     public var isNone: Bool {
         if case .none = self { return true }
         return false
