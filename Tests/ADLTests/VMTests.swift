@@ -52,7 +52,7 @@ final class VMTests: XCTestCase {
         NDArray.maxElements = 1000
         defer { NDArray.maxElements = saved }
         XCTAssertEqual(failure("s = 'ab'\nwhile True:\n    s = s + s")?.kind, .memory)
-        XCTAssertEqual(try run("[1, 'a'] + [2]"), "[1, 'a', 2]\n")
+        XCTAssertEqual(try run("[1, 'a'] + [2, 'b']"), "[1, 'a', 2, 'b']\n")
     }
 
     func testIntOverflowIsAnError() {
