@@ -309,6 +309,8 @@ extension NDArray {
         outShape.remove(at: a)
         let outCount = outShape.reduce(1, *)
         let result = NDArray(validShape: outShape, count: outCount, isBool: false)
+        // Empty along another axis: nothing to do (and the outer loop could run 2**61 times).
+        if outCount == 0 { return result }
         let length = shape[a]
         let innerSize = shape[(a + 1)...].reduce(1, *)
         let outerSize = shape[..<a].reduce(1, *)
