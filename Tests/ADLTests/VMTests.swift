@@ -47,6 +47,7 @@ final class VMTests: XCTestCase {
     func testContainersObeyTheAllocationLimit() throws {
         // Fuzz findings 4 and 5: rows of a huge empty array, and growth by concatenation.
         XCTAssertEqual(failure("zeros((2**62, 0)).tolist()")?.kind, .memory)
+        XCTAssertEqual(failure("zeros((2, 2**61, 0)).tolist()")?.kind, .memory)
         XCTAssertEqual(failure("a, b = zeros((2**62, 0))")?.message, "too many values to unpack (expected 2, got 4611686018427387904)")
         let saved = NDArray.maxElements
         NDArray.maxElements = 1000

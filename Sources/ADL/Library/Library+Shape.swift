@@ -80,7 +80,15 @@ extension Library {
         t.arrayMethods["tolist"] = BuiltinFunction("tolist") { _, args in
             guard let receiver = args.positional.first else { throw ADLError.argument("tolist() needs an array") }
             let a = try Coerce.array(receiver)
-            try Operators.checkRowCount(a)
+            // tolist makes one list per index of every axis but the last: bound them all.
+            var lists = 1
+            for dim in a.shape.dropLast() {
+                let (product, overflow) = lists.multipliedReportingOverflow(by: Swift.max(dim, 1))
+                lists = overflow ? Int.max : product
+            }
+            if lists > 1 << 24 {
+                throw ADLError.memory("tolist() of an array of shape \(Formatting.shape(a.shape)) would make more than \(1 << 24) lists")
+            }
             return toList(a)
         }
     }
