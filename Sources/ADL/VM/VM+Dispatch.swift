@@ -143,11 +143,7 @@ extension VM {
                     ip = Int(ins.a)
                 case .loop:
                     // Checked before jumping, so the error points at the loop.
-                    if interruptRequested.load(ordering: .relaxed) {
-                        interruptRequested.store(false, ordering: .relaxed)
-                        self.sp = sp
-                        throw ADLError(.interrupt, "interrupted")
-                    }
+                    if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                     ip = Int(ins.a)
                 case .jumpIfFalse:
                     sp -= 1
@@ -188,43 +184,21 @@ extension VM {
                     slots[a + 1] = .int(last)
                     slots[a + 2] = .int(s)
                 case .forRange:
-                    let a = Int(ins.a)
-                    let i = slots[a].int, stop = slots[a + 1].int, step = slots[a + 2].int
-                    if step > 0 ? i < stop : i > stop {
+                    if let i = VM.nextInRange(slots + Int(ins.a)) {
                         VM.push(stack, &sp, .int(i))
-                        let (next, overflow) = i.addingReportingOverflow(step)
-                        slots[a] = .int(overflow ? stop : next)
                     } else {
                         ip = Int(ins.b)
                     }
-                case .forRangeStore:
-                    let a = Int(ins.a)
-                    let i = slots[a].int, stop = slots[a + 1].int, step = slots[a + 2].int
-                    if step > 0 ? i < stop : i > stop {
-                        let target = Int(ins.c)
-                        let old = slots[target]
-                        slots[target] = .int(i)
-                        old.release()
-                        let (next, overflow) = i.addingReportingOverflow(step)
-                        slots[a] = .int(overflow ? stop : next)
-                    } else {
-                        ip = Int(ins.b)
-                    }
-                case .rangeNext:
-                    let a = Int(ins.a)
-                    let i = slots[a].int, stop = slots[a + 1].int, step = slots[a + 2].int
-                    if step > 0 ? i < stop : i > stop {
-                        if interruptRequested.load(ordering: .relaxed) {
-                            interruptRequested.store(false, ordering: .relaxed)
-                            self.sp = sp
-                            throw ADLError(.interrupt, "interrupted")
+                case .forRangeStore, .rangeNext:
+                    if let i = VM.nextInRange(slots + Int(ins.a)) {
+                        if ins.op == .rangeNext {
+                            if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                            ip = Int(ins.b)
                         }
-                        let target = Int(ins.c)
-                        let old = slots[target]
-                        slots[target] = .int(i)
+                        let old = slots[Int(ins.c)]
+                        slots[Int(ins.c)] = .int(i)
                         old.release()
-                        let (next, overflow) = i.addingReportingOverflow(step)
-                        slots[a] = .int(overflow ? stop : next)
+                    } else if ins.op == .forRangeStore {
                         ip = Int(ins.b)
                     }
                 case .binaryLocalStack:
@@ -287,11 +261,7 @@ extension VM {
                     }
 
                 case .call, .callKeywords:
-                    if interruptRequested.load(ordering: .relaxed) {
-                        interruptRequested.store(false, ordering: .relaxed)
-                        self.sp = sp
-                        throw ADLError(.interrupt, "interrupted")
-                    }
+                    if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                     // Fast path: a user function called with exactly its positional parameters.
                     let argc = Int(ins.a)
                     let calleeSlot = stack[sp - argc - 1]
@@ -511,6 +481,25 @@ extension VM {
             if !frames.isEmpty { frames.topIP = ip }
             throw annotate(error, frameIndex: frames.count - 1, ip: ip)
         }
+    }
+
+    /// The counter of a range loop (`counter`, stop, step in three slots): its current
+    /// value, advanced past; nil when the range is exhausted.
+    @inline(__always)
+    static func nextInRange(_ counter: UnsafeMutablePointer<Slot>) -> Int? {
+        let i = counter[0].int, stop = counter[1].int, step = counter[2].int
+        guard step > 0 ? i < stop : i > stop else { return nil }
+        let (next, overflow) = i.addingReportingOverflow(step)
+        counter[0] = .int(overflow ? stop : next)
+        return i
+    }
+
+    /// The interrupt error when Ctrl-C was pressed since the last poll (clearing the flag).
+    @inline(__always)
+    static func takeInterrupt() -> ADLError? {
+        guard interruptRequested.load(ordering: .relaxed) else { return nil }
+        interruptRequested.store(false, ordering: .relaxed)
+        return ADLError(.interrupt, "interrupted")
     }
 
     /// Pushes a slot that owns its reference.
