@@ -122,23 +122,46 @@ extension Library {
         }
         t.register("help") { vm, args in
             let p = try args.bind("help", ["name"], required: 0)
-            var name = "help"
+            var name: String?
             switch p[0] {
             case .some(.builtin(let b)): name = b.name
             case .some(.string(let s)): name = s.value
-            case .some(.function(let f)): name = f.proto.name
-            default: break
+            case .some(.function(let f)):
+                vm.write("\(f.proto.name): a function defined in ADL\n")
+                return .none
+            case .none, .some(.none): name = nil
+            case .some(let v): name = v.typeName
             }
             vm.write(Library.help(for: name, in: vm.builtins) + "\n")
             return .none
         }
     }
 
-    static func help(for name: String, in table: BuiltinTable) -> String {
-        if table.function(named: name) != nil {
-            return "\(name): a builtin with NumPy's semantics (see SPEC §7). Full help arrives with the library issue."
+    /// What `help(name)` prints: the registry's entry, or the list of topics.
+    static func help(for name: String?, in table: BuiltinTable) -> String {
+        guard let name else {
+            let names = Docs.all.map(\.name).sorted()
+            return "ADL builtins (help(name) or :help name for one of them):\n\n" + columns(names, width: 78)
         }
-        return "no help for '\(name)'"
+        if let doc = Docs.entry(name) { return doc.text }
+        if table.function(named: name) != nil { return "\(name): a builtin with NumPy's semantics (SPEC §7)." }
+        var text = "no help for '\(name)'"
+        if let s = Suggestions.closest(to: name, among: Docs.all.map(\.name)) { text += "; did you mean '\(s)'?" }
+        return text
+    }
+
+    /// `words` laid out in columns, left to right, within `width` characters.
+    static func columns(_ words: [String], width: Int) -> String {
+        let cell = (words.map(\.count).max() ?? 0) + 2
+        let perLine = Swift.max(1, width / cell)
+        var lines: [String] = []
+        var i = 0
+        while i < words.count {
+            let row = words[i..<Swift.min(i + perLine, words.count)]
+            lines.append(row.map { $0 + String(repeating: " ", count: cell - $0.count) }.joined().trimmed)
+            i += perLine
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func elements(_ v: Value) throws -> [Value] {

@@ -1,0 +1,6 @@
+// Documentation of the core builtins (see Docs.swift for the format).
+
+extension Docs {
+    static let core: [BuiltinDoc] = [
+    ]
+}

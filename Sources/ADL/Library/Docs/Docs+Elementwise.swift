@@ -1,0 +1,6 @@
+// Documentation of the elementwise builtins (see Docs.swift for the format).
+
+extension Docs {
+    static let elementwise: [BuiltinDoc] = [
+    ]
+}

@@ -1,0 +1,6 @@
+// Documentation of the io builtins (see Docs.swift for the format).
+
+extension Docs {
+    static let io: [BuiltinDoc] = [
+    ]
+}
