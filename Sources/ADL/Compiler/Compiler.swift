@@ -117,6 +117,8 @@ public final class Compiler {
         case .setIndexLocal, .setIndexGlobal, .setIndexCell, .setIndexFree: return -a - 1
         case .deleteIndex: return -a - 1
         case .fail: return 1
+        case .guardTruth: return -1
+        case .guardEqual: return -2
         }
     }
 

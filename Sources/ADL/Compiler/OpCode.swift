@@ -165,12 +165,18 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case binaryLocalStack
     /// A          raise a name error with message constants[A] (`np.nosuch`, found at compile time)
     case fail
+    /// A          x -> ; stop a compiled gradient (retrace) unless truth(x) == A (a recorded branch)
+    case guardTruth
+    ///            x expected -> ; stop a compiled gradient (retrace) unless x equals expected
+    case guardEqual
 }
 
 extension OpCode {
     /// The disassembler's name for this opcode.
     public var mnemonic: String {
         switch self {
+        case .guardTruth: return "GUARD_TRUTH"
+        case .guardEqual: return "GUARD_EQUAL"
         case .loadConst: return "LOAD_CONST"
         case .loadLocal: return "LOAD_LOCAL"
         case .storeLocal: return "STORE_LOCAL"

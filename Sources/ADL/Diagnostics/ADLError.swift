@@ -18,6 +18,9 @@ public enum ErrorKind: String, Sendable {
     case interrupt
     case argument
     case notImplemented
+    /// A compiled gradient's guard failed (a branch went another way); the
+    /// gradient function catches it and traces again. Never shown to users.
+    case retrace
 }
 
 /// One frame of the call trace of a runtime error: the function that was

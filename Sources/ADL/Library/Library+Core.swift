@@ -129,7 +129,7 @@ extension Library {
             case .some(.function(let f)):
                 vm.write("\(f.proto.name): a function defined in ADL\n")
                 return .none
-            case .none, .some(.none): name = nil
+            case nil, .some(.none): name = nil
             case .some(let v): name = v.typeName
             }
             vm.write(Library.help(for: name, in: vm.builtins) + "\n")

@@ -135,7 +135,7 @@ extension VM {
                     } else {
                         sp -= 1
                         self.sp = sp
-                        let t = try Operators.truth(x.take())
+                        let t = try truth(x.take())
                         VM.push(stack, &sp, .bool(!t))
                     }
 
@@ -152,7 +152,7 @@ extension VM {
                         if c.bits == 0 { ip = Int(ins.a) }
                     } else {
                         self.sp = sp
-                        if try !Operators.truth(c.take()) { ip = Int(ins.a) }
+                        if try !self.truth(c.take()) { ip = Int(ins.a) }
                     }
                 case .jumpIfFalseOrPop, .jumpIfTrueOrPop:
                     let c = stack[sp - 1]
@@ -161,7 +161,7 @@ extension VM {
                         truth = c.bits != 0
                     } else {
                         self.sp = sp
-                        truth = try Operators.truth(c.value())
+                        truth = try self.truth(c.value())
                     }
                     if truth == (ins.op == .jumpIfTrueOrPop) {
                         ip = Int(ins.a)
@@ -245,7 +245,7 @@ extension VM {
                 case .getIterator:
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    let it = try Operators.iterator(x)
+                    let it = try Operators.iterator(try tracedRows(x) ?? x)
                     VM.push(stack, &sp, Slot(.iterator(it)))
                 case .forIterator:
                     self.sp = sp
@@ -354,7 +354,7 @@ extension VM {
                     let v: Value
                     switch ins.op {
                     case .buildTuple: v = .tuple(items)
-                    case .buildList: v = try Operators.display(items)
+                    case .buildList: v = try display(items)
                     default: v = .string(items.map { if case .string(let s) = $0 { return s.value } else { return "" } }.joined())
                     }
                     VM.push(stack, &sp, Slot(v))
@@ -388,13 +388,14 @@ extension VM {
                 case .unpack:
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    let items = try Operators.unpack(x, count: Int(ins.a))
+                    let items = try Operators.unpack(try tracedRows(x) ?? x, count: Int(ins.a))
                     for item in items.reversed() { VM.push(stack, &sp, Slot(item)) }
                 case .getAttribute:
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
                     guard case .string(let name) = constants[Int(ins.a)].value() else { break }
-                    let v = try attribute(x, name.value)
+                    frames.topIP = ip
+                    let v = try tracedAttribute(x, name.value)
                     VM.push(stack, &sp, Slot(v))
                 case .setAttribute:
                     let x = VM.pop(stack, &sp)
@@ -405,7 +406,7 @@ extension VM {
                 case .getIndex:
                     let n = Int(ins.a)
                     // x[i] with one int on an array: the common case, without building index lists.
-                    if n == 1, stack[sp - 2].tag == .array, stack[sp - 1].tag == .int {
+                    if n == 1, stack[sp - 2].tag == .array, stack[sp - 1].tag == .int, activeTrace == nil {
                         let i = stack[sp - 1].int
                         let base = stack[sp - 2].take()
                         sp -= 2
@@ -420,10 +421,12 @@ extension VM {
                     let base = stack[sp - n - 1].take()
                     sp -= n + 1
                     self.sp = sp
-                    let v = try Indexing.get(base, indices)
+                    frames.topIP = ip
+                    let v = try getIndex(base, indices)
                     VM.push(stack, &sp, Slot(v))
                 case .setIndexLocal, .setIndexGlobal, .setIndexCell, .setIndexFree:
                     let n = Int(ins.a)
+                    frames.topIP = ip
                     var indices: [Value] = []
                     indices.reserveCapacity(n)
                     for i in 0..<n { indices.append(stack[sp - n + i].take()) }
@@ -438,18 +441,18 @@ extension VM {
                         var target = slots[slot].take()
                         slots[slot] = .none
                         defer { slots[slot] = Slot(target) }
-                        try Indexing.set(&target, indices, value)
+                        try setIndex(&target, indices, value)
                     case .setIndexGlobal:
                         if globals.slots[slot].tag == .undefined { throw undefinedGlobal(slot, frame: frame) }
                         var target = globals.slots[slot].take()
                         globals.slots[slot] = .none
                         defer { globals.slots[slot] = Slot(target) }
-                        try Indexing.set(&target, indices, value)
+                        try setIndex(&target, indices, value)
                     case .setIndexCell:
                         guard slots[slot].tag == .cell else { throw unboundLocal(frame, slot) }
-                        try Indexing.set(&slots[slot].cellObject.value, indices, value)
+                        try setIndex(&slots[slot].cellObject.value, indices, value)
                     default:
-                        try Indexing.set(&frame.function.captured[slot].value, indices, value)
+                        try setIndex(&frame.function.captured[slot].value, indices, value)
                     }
                 case .deleteIndex:
                     let n = Int(ins.a)
@@ -459,6 +462,15 @@ extension VM {
                     sp -= n + 1
                     self.sp = sp
                     try Indexing.delete(base, indices)
+                case .guardTruth:
+                    let x = VM.pop(stack, &sp)
+                    self.sp = sp
+                    if try self.truth(x) != (ins.a != 0) { throw ADLError(.retrace, "a recorded branch went the other way") }
+                case .guardEqual:
+                    let expected = VM.pop(stack, &sp)
+                    let x = VM.pop(stack, &sp)
+                    self.sp = sp
+                    if !(try guardHolds(x, expected)) { throw ADLError(.retrace, "a recorded value changed") }
                 case .fail:
                     self.sp = sp
                     let message = constants[Int(ins.a)].value()

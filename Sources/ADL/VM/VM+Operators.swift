@@ -91,6 +91,17 @@ extension VM {
 
     /// An operation with at least one array operand.
     func arrayBinary(_ op: OpCode, _ l: consuming Value, _ r: consuming Value) throws -> Value {
+        // MARK: Autodiff recording hook (one branch when off)
+        if let trace = activeTrace, trace.isTraced(l) || trace.isTraced(r) {
+            let left = l, right = r
+            noteLocation(trace)
+            return trace.record(.binary(op), [left, right], result: try untracedArrayBinary(op, left, right))
+        }
+        return try untracedArrayBinary(op, l, r)
+    }
+
+    /// `arrayBinary` without the recording hook.
+    func untracedArrayBinary(_ op: OpCode, _ l: consuming Value, _ r: consuming Value) throws -> Value {
         var left = consume l
         var right = consume r
         let result: Value
@@ -145,10 +156,6 @@ extension VM {
                 throw unsupported(op, left, right)
             }
         }
-        // MARK: Autodiff recording hook (one branch when off)
-        if isRecording, let recorder {
-            recorder(op, [], result)
-        }
         return result
     }
 
@@ -165,6 +172,15 @@ extension VM {
 
     /// `-x`, `+x`, `~x`.
     func unary(_ op: OpCode, _ x: consuming Value) throws -> Value {
+        if let trace = activeTrace, trace.isTraced(x) {
+            let operand = x
+            noteLocation(trace)
+            return trace.record(.unary(op), [operand], result: try untracedUnary(op, operand))
+        }
+        return try untracedUnary(op, x)
+    }
+
+    func untracedUnary(_ op: OpCode, _ x: consuming Value) throws -> Value {
         switch (op, x) {
         case (.negate, .int(let i)):
             if i == Int.min { throw ADLError(.overflow, "integer overflow in -(\(i))") }

@@ -40,11 +40,11 @@ public final class VM {
     var frames = FrameStack(capacity: 1002)
 
     // MARK: - Autodiff recording hook
-    // When true, array operations are reported to `recorder` (the instrumented
-    // mode of the autodiff engine). Off, it costs one predictable branch at
-    // each array operation and nothing at scalar ones.
-    public var isRecording = false
-    public var recorder: ((OpCode, [Value], Value) -> Void)?
+    // While a trace is active, operations on traced values are recorded into it
+    // (the instrumented mode, Autodiff/). Off, it costs one predictable branch
+    // at each array operation, builtin call and index operation, and nothing at
+    // scalar ones.
+    public var activeTrace: Trace?
 
     public init(builtins: BuiltinTable = Library.makeStandard(), stackCapacity: Int = 1 << 20) {
         self.builtins = builtins
@@ -138,12 +138,20 @@ public final class VM {
         switch calleeSlot.value() {
         case .builtin(let builtin):
             let args = collectArguments(argc: argc, keywordNames: keywordNames)
+            if let trace = activeTrace, !builtin.tracesItself, trace.isTraced(args) {
+                replaceCallee(at: calleeIndex, with: try tracedCall(trace, builtin, args))
+                return false
+            }
             let result = try builtin.body(self, args)
             replaceCallee(at: calleeIndex, with: result)
             return false
         case .boundMethod(let method):
             var args = collectArguments(argc: argc, keywordNames: keywordNames)
             args.positional.insert(method.receiver, at: 0)
+            if let trace = activeTrace, trace.isTraced(args) {
+                replaceCallee(at: calleeIndex, with: try tracedCall(trace, method.method, args))
+                return false
+            }
             let result = try method.method.body(self, args)
             replaceCallee(at: calleeIndex, with: result)
             return false

@@ -142,6 +142,11 @@ public final class BuiltinFunction {
     public typealias Body = (VM, Arguments) throws -> Value
     public let name: String
     public let body: Body
+    /// True for builtins that handle traced arguments themselves (the autodiff
+    /// builtins): the VM calls them as they are instead of recording the call.
+    public var tracesItself = false
+    /// What a derived function is made from (a gradient function's Differentiator).
+    public var payload: AnyObject?
 
     public init(_ name: String, _ body: @escaping Body) {
         self.name = name

@@ -1,0 +1,126 @@
+// Lowering, step 4 of the autodiff mechanism (SPEC §8): the nodes of a trace
+// that the outputs need, and every guard, become the bytecode of an ordinary
+// ADL function, run by the same VM (and differentiable again, since it is
+// made of the same operators and builtin calls that were recorded).
+//
+// The function takes the traced function's arguments and returns a tuple of
+// the outputs. Each recorded decision becomes a GUARD instruction: when a
+// later call's values take another branch, the guard stops the function and
+// the caller traces again.
+
+enum Lowering {
+    static func compile(_ trace: Trace, name: String, parameters: [String], outputs: [Value],
+                        file: SourceFile) throws -> FunctionProto {
+        let chunk = Chunk(file: file)
+        let proto = FunctionProto(name: name, parameters: parameters, chunk: chunk,
+                                  location: trace.nodes.first?.location ?? .unknown, isLambda: false)
+        let nodes = trace.nodes
+        let outputIDs: [Int?] = outputs.map { trace.node(of: $0) }
+
+        // Dead-code elimination: keep what the outputs and the guards use.
+        var needed = [Bool](repeating: false, count: nodes.count)
+        var work = outputIDs.compactMap { $0 } + trace.guards
+        while let n = work.popLast() {
+            if needed[n] { continue }
+            needed[n] = true
+            work.append(contentsOf: nodes[n].operands)
+        }
+
+        var slotOf = [Int?](repeating: nil, count: nodes.count)
+        var constantIndex: [ObjectIdentifier: Int] = [:]
+        var depth = 0, maxDepth = 1
+        func emit(_ op: OpCode, _ a: Int = 0, _ b: Int = 0, effect: Int, at location: SourceLocation?) {
+            chunk.emit(Instruction(op, Int32(a), Int32(b)), at: location ?? .unknown)
+            depth += effect
+            maxDepth = max(maxDepth, depth)
+        }
+        func constant(_ v: Value) -> Int {
+            if case .builtin(let b) = v, let k = constantIndex[ObjectIdentifier(b)] { return k }
+            chunk.constants.append(v)
+            let k = chunk.constants.count - 1
+            if case .builtin(let b) = v { constantIndex[ObjectIdentifier(b)] = k }
+            return k
+        }
+        func load(_ n: Int, at location: SourceLocation?) {
+            if let slot = slotOf[n] {
+                emit(.loadLocal, slot, effect: 1, at: location)
+            } else {
+                // A constant (or a value the function never stored): its recorded value.
+                emit(.loadConst, constant(Trace.concrete(nodes[n].value)), effect: 1, at: location)
+            }
+        }
+        func newSlot(_ n: Int) -> Int {
+            proto.localNames.append("t\(n)")
+            return proto.localNames.count - 1
+        }
+
+        for (n, node) in nodes.enumerated() where needed[n] {
+            let loc = node.location
+            let args = node.operands
+            switch node.primitive {
+            case .input(let k):
+                slotOf[n] = k
+                continue
+            case .constant:
+                continue
+            case .binary(let op):
+                load(args[0], at: loc); load(args[1], at: loc)
+                emit(op, effect: -1, at: loc)
+            case .unary(let op):
+                load(args[0], at: loc)
+                emit(op, effect: 0, at: loc)
+            case .call(let builtin, let keywords):
+                emit(.loadConst, constant(.builtin(builtin)), effect: 1, at: loc)
+                for a in args { load(a, at: loc) }
+                if keywords.isEmpty {
+                    emit(.call, args.count, effect: -args.count, at: loc)
+                } else {
+                    let names = constant(.tuple(TupleObject(keywords.map { .string(StringObject($0)) })))
+                    emit(.callKeywords, args.count, names, effect: -args.count, at: loc)
+                }
+            case .getIndex:
+                for a in args { load(a, at: loc) }
+                emit(.getIndex, args.count - 1, effect: -(args.count - 1), at: loc)
+            case .setIndex:
+                // target = base (copied on write), then target[indices] = value.
+                load(args[0], at: loc)
+                let slot = newSlot(n)
+                emit(.storeLocal, slot, effect: -1, at: loc)
+                for a in args.dropFirst() { load(a, at: loc) }
+                emit(.setIndexLocal, args.count - 2, slot, effect: -(args.count - 1), at: loc)
+                slotOf[n] = slot
+                continue
+            case .transpose:
+                load(args[0], at: loc)
+                emit(.getAttribute, constant(.string(StringObject("T"))), effect: 0, at: loc)
+            case .display:
+                for a in args { load(a, at: loc) }
+                emit(.buildList, args.count, effect: 1 - args.count, at: loc)
+            case .tuple:
+                for a in args { load(a, at: loc) }
+                emit(.buildTuple, args.count, effect: 1 - args.count, at: loc)
+            case .guardTruth(let outcome):
+                load(args[0], at: loc)
+                emit(.guardTruth, outcome ? 1 : 0, effect: -1, at: loc)
+                continue
+            case .guardEqual:
+                load(args[0], at: loc); load(args[1], at: loc)
+                emit(.guardEqual, effect: -2, at: loc)
+                continue
+            }
+            let slot = newSlot(n)
+            emit(.storeLocal, slot, effect: -1, at: loc)
+            slotOf[n] = slot
+        }
+        for (k, out) in outputs.enumerated() {
+            if let n = outputIDs[k] { load(n, at: nil) } else {
+                emit(.loadConst, constant(Trace.concrete(out)), effect: 1, at: nil)
+            }
+        }
+        emit(.buildTuple, outputs.count, effect: 1 - outputs.count, at: nil)
+        emit(.returnValue, effect: -1, at: nil)
+        proto.maxStack = maxDepth + 2
+        proto.seal()
+        return proto
+    }
+}

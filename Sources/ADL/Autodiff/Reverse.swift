@@ -1,0 +1,173 @@
+// The reverse pass, step 2 of the autodiff mechanism (SPEC §8): walks a
+// trace's nodes from the output back to the inputs, applying one gradient
+// rule per primitive (Rules.swift). The rules compute with the VM's own
+// operations while the trace is still active, so the gradient is recorded
+// into the same trace in the same primitives: it can be compiled, printed,
+// and differentiated again.
+
+struct Reverse {
+    let vm: VM
+    let trace: Trace
+
+    /// The cotangent of each input node in `inputs`, given the cotangent `seed`
+    /// of node `output`. A missing cotangent (the output does not depend on
+    /// the input) is nil.
+    func run(output: Int, seed: Value, inputs: [Int]) throws -> [Value?] {
+        // Which nodes depend on an input we differentiate with respect to.
+        var live = [Bool](repeating: false, count: output + 1)
+        for i in inputs where i <= output { live[i] = true }
+        for n in 0...output where !live[n] {
+            live[n] = trace.nodes[n].operands.contains { $0 < live.count && live[$0] }
+        }
+        var adjoint = [Value?](repeating: nil, count: output + 1)
+        // Nodes whose cotangent is exactly zero where a `where` did not take
+        // their branch: their rules' results are zeroed there too, so an inf or
+        // nan of the untaken branch's derivative never leaks (SPEC §8).
+        var masked = [Bool](repeating: false, count: output + 1)
+        adjoint[output] = seed
+        let ops = GradientOps(vm: vm)
+        for n in stride(from: output, through: 0, by: -1) {
+            guard live[n], let g = adjoint[n] else { continue }
+            let node = trace.nodes[n]
+            if case .input = node.primitive { continue }
+            let operands = node.operands
+            let wanted = operands.map { live[$0] }
+            guard wanted.contains(true) else { continue }
+            trace.location = node.location
+            var cotangents = try Rules.apply(node, trace: trace, g: g, wanted: wanted, ops: ops)
+            var masks = [Bool](repeating: masked[n], count: cotangents.count)
+            if case .call(let b, _) = node.primitive, b.name == "where" {
+                masks = [false, true, true]
+            } else if masked[n], ops.shape(g) == ops.shape(node.value) {
+                for k in cotangents.indices {
+                    guard let c = cotangents[k], ops.shape(c) == ops.shape(g) else { masks[k] = false; continue }
+                    cotangents[k] = try ops.call("where", [try ops.binary(.equal, g, .float(0)), .float(0), c])
+                }
+            }
+            for (k, c) in cotangents.enumerated() where k < operands.count && wanted[k] {
+                guard let c else { continue }
+                let target = operands[k]
+                let isMasked = k < masks.count && masks[k]
+                masked[target] = adjoint[target] == nil ? isMasked : masked[target] && isMasked
+                adjoint[target] = try ops.accumulate(adjoint[target], c)
+            }
+        }
+        return inputs.map { $0 <= output ? adjoint[$0] : nil }
+    }
+}
+
+/// Operations for writing gradient rules: the VM's operators and builtins,
+/// recorded when traced, with the identities that keep gradients small
+/// (`g * 1 = g`, `g + 0 = g`, `--g = g`) applied as they are built.
+struct GradientOps {
+    let vm: VM
+
+    /// Untraced ints and bools as floats: gradients are float64.
+    func float(_ v: Value) -> Value {
+        switch v {
+        case .int(let i): return .float(Double(i))
+        case .bool(let b): return .float(b ? 1 : 0)
+        default: return v
+        }
+    }
+
+    func isConstant(_ v: Value, _ x: Double) -> Bool {
+        if let trace = vm.activeTrace, trace.isTraced(v) { return false }
+        switch v {
+        case .float(let y): return y == x
+        case .int(let i): return Double(i) == x
+        default: return false
+        }
+    }
+
+    func add(_ a: Value, _ b: Value) throws -> Value {
+        let a = float(a), b = float(b)
+        if isConstant(a, 0), shape(b) == shape(a) || isScalar(a) { return b }
+        if isConstant(b, 0), shape(a) == shape(b) || isScalar(b) { return a }
+        return try vm.binary(.add, a, b)
+    }
+
+    func sub(_ a: Value, _ b: Value) throws -> Value {
+        let a = float(a), b = float(b)
+        if isConstant(b, 0) { return a }
+        return try vm.binary(.sub, a, b)
+    }
+
+    func mul(_ a: Value, _ b: Value) throws -> Value {
+        let a = float(a), b = float(b)
+        if isConstant(a, 1), isScalar(a) { return b }
+        if isConstant(b, 1), isScalar(b) { return a }
+        if isConstant(a, -1), isScalar(a) { return try neg(b) }
+        if isConstant(b, -1), isScalar(b) { return try neg(a) }
+        return try vm.binary(.mul, a, b)
+    }
+
+    func div(_ a: Value, _ b: Value) throws -> Value {
+        let a = float(a), b = float(b)
+        if isConstant(b, 1) { return a }
+        return try vm.binary(.div, a, b)
+    }
+
+    func neg(_ a: Value) throws -> Value {
+        if let trace = vm.activeTrace, let n = trace.node(of: a), case .unary(.negate) = trace.nodes[n].primitive {
+            return trace.nodes[trace.nodes[n].operands[0]].value
+        }
+        return try vm.unary(.negate, a)
+    }
+
+    func binary(_ op: OpCode, _ a: Value, _ b: Value) throws -> Value { try vm.binary(op, a, b) }
+
+    /// A builtin by name, recorded when an argument is traced.
+    func call(_ name: String, _ args: [Value], _ keywords: [(name: String, value: Value)] = []) throws -> Value {
+        guard let f = vm.builtins.function(named: name) else {
+            throw ADLError(.notImplemented, "the gradient needs the builtin '\(name)'")
+        }
+        let arguments = Arguments(args, keywords: keywords)
+        if let trace = vm.activeTrace, trace.isTraced(arguments) { return try vm.tracedCall(trace, f, arguments) }
+        return try f.body(vm, arguments)
+    }
+
+    func accumulate(_ a: Value?, _ b: Value) throws -> Value {
+        guard let a else { return b }
+        if case .tuple(let x) = a, case .tuple(let y) = b {
+            return .tuple(TupleObject(try zip(x.items, y.items).map { u, v in
+                if case .none = u { return v }
+                if case .none = v { return u }
+                return try add(u, v)
+            }))
+        }
+        return try add(a, b)
+    }
+
+    func shape(_ v: Value) -> [Int] {
+        if case .array(let a) = v { return a.shape }
+        return []
+    }
+
+    func isScalar(_ v: Value) -> Bool { shape(v).isEmpty }
+
+    /// `g` summed down to `target` (undoing broadcasting), the one place this happens.
+    func sumTo(_ g: Value, _ target: [Int]) throws -> Value {
+        let s = shape(g)
+        if s == target { return g }
+        if s.isEmpty { return try broadcast(g, target) }
+        let lead = s.count - target.count
+        guard lead >= 0 else { return try broadcast(g, target) }
+        var axes: [Int] = Array(0..<lead)
+        for (i, d) in target.enumerated() where d == 1 && s[lead + i] != 1 { axes.append(lead + i) }
+        var out = g
+        if !axes.isEmpty {
+            out = try call("sum", [g], [("axis", .tuple(TupleObject(axes.map { .int($0) })))])
+        }
+        if shape(out) != target { out = try call("reshape", [out, shapeValue(target)]) }
+        return out
+    }
+
+    /// `g` broadcast to `target`.
+    func broadcast(_ g: Value, _ target: [Int]) throws -> Value {
+        if shape(g) == target { return g }
+        return try call("broadcast_to", [g, shapeValue(target)])
+    }
+
+    func shapeValue(_ s: [Int]) -> Value { .tuple(TupleObject(s.map { .int($0) })) }
+}

@@ -1,0 +1,194 @@
+// Instrumented execution, step 1 of the autodiff mechanism (SPEC §8).
+//
+// While a `Trace` is active on the VM, every operation that has a traced
+// operand still computes its concrete result as usual, and is also recorded
+// as a `Node`: the primitive, the nodes of its operands, and the result.
+// A traced value is an NDArray object that the trace knows (by identity);
+// traced scalars are 0-d arrays. Untraced operands become constant nodes.
+// Control decisions on traced values are recorded as guard nodes, and values
+// that cannot carry a node (an int from `argmax`, a bool from `allclose`) are
+// guarded on their value, so a compiled trace is only reused when every
+// decision comes out the same way.
+//
+// The nodes are in execution order, which is a topological order; the reverse
+// pass (Reverse.swift) appends the gradient's nodes to the same trace.
+
+/// A recorded primitive: what a node computes from its operands.
+public enum Primitive {
+    /// Argument `k` of the traced function.
+    case input(Int)
+    /// A value that does not depend on the inputs (held in the node).
+    case constant
+    /// A VM operator on two operands (`+ - * / // % ** @` and comparisons).
+    case binary(OpCode)
+    /// `-x`, `+x`, `~x`.
+    case unary(OpCode)
+    /// A builtin call: positional operands, then the keyword operands named here.
+    case call(BuiltinFunction, keywords: [String])
+    /// `base[indices...]`: operands are the base, then the indices.
+    case getIndex
+    /// `base[indices...] = value` as a new value: operands are base, value, indices...
+    case setIndex
+    /// `x.T`.
+    case transpose
+    /// A list display `[a, b, ...]` (an array when its items are numbers or arrays).
+    case display
+    /// A tuple `(a, b, ...)` holding traced values.
+    case tuple
+    /// Stops the compiled trace unless the truth of the operand is as recorded.
+    case guardTruth(Bool)
+    /// Stops the compiled trace unless the operand equals the recorded value.
+    case guardEqual
+}
+
+public final class Trace {
+    public struct Node {
+        public var primitive: Primitive
+        public var operands: [Int]
+        /// The concrete result (a traced NDArray for numeric results).
+        public var value: Value
+        public var location: SourceLocation?
+    }
+
+    private static let counter = Counter()
+    public let id: Int
+    public private(set) var nodes: [Node] = []
+    /// Traced NDArray objects by identity → their node.
+    private var nodeOf: [ObjectIdentifier: Int] = [:]
+    /// Guard nodes, in the order they were recorded.
+    public private(set) var guards: [Int] = []
+    /// False when the function did something a compiled trace cannot repeat
+    /// (drew random numbers, read the clock); its result is then never cached.
+    public var isCacheable = true
+    /// Where recorded operations are attributed (the VM updates it).
+    var location: SourceLocation?
+
+    public init() { id = Trace.counter.next() }
+
+    // MARK: - Queries
+
+    /// The node of a traced value, nil for a value the trace does not know.
+    public func node(of v: Value) -> Int? {
+        if case .array(let a) = v { return nodeOf[ObjectIdentifier(a)] }
+        return nil
+    }
+
+    /// True when `v` or (one level down) an item of a tuple or list is traced.
+    public func isTraced(_ v: Value) -> Bool {
+        switch v {
+        case .array(let a): return nodeOf[ObjectIdentifier(a)] != nil
+        case .tuple(let t): return t.items.contains { isTraced($0) }
+        case .list(let l): return l.items.contains { isTraced($0) }
+        default: return false
+        }
+    }
+
+    public func isTraced(_ args: Arguments) -> Bool {
+        args.positional.contains { isTraced($0) } || args.keywords.contains { isTraced($0.value) }
+    }
+
+    // MARK: - Recording
+
+    /// A new input node holding `v` (a number or array, made a fresh float array).
+    public func input(_ k: Int, _ v: Value) throws -> Value {
+        return add(.input(k), [], .array(try Coerce.array(v).asFloat()))
+    }
+
+    /// The node for operand `v`: its own if traced, else a new constant.
+    func operand(_ v: Value) -> Int {
+        switch v {
+        case .array(let a):
+            if let n = nodeOf[ObjectIdentifier(a)] { return n }
+        case .tuple(let t) where isTraced(v):
+            let items = t.items.map { operand($0) }
+            return append(Node(primitive: .tuple, operands: items, value: v, location: location))
+        default: break
+        }
+        return append(Node(primitive: .constant, operands: [], value: v, location: location))
+    }
+
+    /// A constant node holding `v`.
+    public func constant(_ v: Value) -> Int {
+        append(Node(primitive: .constant, operands: [], value: v, location: location))
+    }
+
+    /// Records `primitive` applied to `operands` with the concrete `result`, and
+    /// returns the result as a traced value (see the file comment).
+    @discardableResult
+    public func record(_ primitive: Primitive, _ operands: [Value], result: Value) -> Value {
+        let ids = operands.map { operand($0) }
+        return add(primitive, ids, result)
+    }
+
+    /// Records a node over existing operand nodes.
+    func add(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
+        switch result {
+        case .array(let a):
+            // A result may be an operand's own object (`+x`): give the node its own.
+            let fresh = nodeOf[ObjectIdentifier(a)] != nil ? a.copy() : a
+            let n = append(Node(primitive: primitive, operands: ids, value: .array(fresh), location: location))
+            nodeOf[ObjectIdentifier(fresh)] = n
+            return .array(fresh)
+        case .float(let x):
+            let fresh = NDArray.scalar(x)
+            let n = append(Node(primitive: primitive, operands: ids, value: .array(fresh), location: location))
+            nodeOf[ObjectIdentifier(fresh)] = n
+            return .array(fresh)
+        case .int, .bool:
+            // Cannot carry a node: the value is guarded and used as a constant.
+            let n = append(Node(primitive: primitive, operands: ids, value: result, location: location))
+            guardValue(n, result)
+            return result
+        case .tuple(let t):
+            let n = append(Node(primitive: primitive, operands: ids, value: result, location: location))
+            var items: [Value] = []
+            for (k, item) in t.items.enumerated() {
+                let index = constant(.int(k))
+                items.append(add(.getIndex, [n, index], item))
+            }
+            return .tuple(TupleObject(items))
+        default:
+            return result
+        }
+    }
+
+    /// Records that the truth of traced `v` was `outcome`.
+    public func guardTruth(_ v: Value, _ outcome: Bool) {
+        guard let n = node(of: v) else { return }
+        guards.append(append(Node(primitive: .guardTruth(outcome), operands: [n], value: .bool(outcome), location: location)))
+    }
+
+    /// Records that traced `v` equalled `expected`.
+    public func guardEqual(_ v: Value, _ expected: Value) {
+        guardValue(operand(v), expected)
+    }
+
+    private func guardValue(_ n: Int, _ v: Value) {
+        let expected = constant(v)
+        guards.append(append(Node(primitive: .guardEqual, operands: [n, expected], value: v, location: location)))
+    }
+
+    private func append(_ node: Node) -> Int {
+        nodes.append(node)
+        return nodes.count - 1
+    }
+
+    /// The concrete value of a traced value as a plain value the trace does not
+    /// know (a 0-d array becomes a float).
+    public static func concrete(_ v: Value) -> Value {
+        switch v {
+        case .array(let a): return Value.wrap(a.copy())
+        case .tuple(let t): return .tuple(TupleObject(t.items.map { concrete($0) }))
+        default: return v
+        }
+    }
+}
+
+/// Trace ids, unique in the process.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    func next() -> Int {
+        value += 1
+        return value
+    }
+}

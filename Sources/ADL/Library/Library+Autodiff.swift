@@ -1,0 +1,190 @@
+// The differentiation builtins of SPEC §8: grad value_and_grad
+// elementwise_grad jacobian hessian jvp vjp stop_gradient checkgrad, and
+// index_add, the scatter-add that gradients of indexing are made of.
+// The machinery is in Sources/ADL/Autodiff.
+
+import Glibc
+
+extension Library {
+    static func registerAutodiff(_ t: BuiltinTable) {
+        t.register("grad") { _, args in
+            let p = try args.bind("grad", ["fun", "argnums"], required: 1)
+            let (f, argnums, isTuple) = try differentiable(p[0], p[1], "grad")
+            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))")
+            return derived(d) { vm, args in
+                let r = try d.run(vm, args)
+                return isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]
+            }
+        }
+        t.register("value_and_grad") { _, args in
+            let p = try args.bind("value_and_grad", ["fun", "argnums"], required: 1)
+            let (f, argnums, isTuple) = try differentiable(p[0], p[1], "value_and_grad")
+            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "value_and_grad(\(functionName(f)))")
+            return derived(d) { vm, args in
+                let r = try d.run(vm, args)
+                return .tuple(TupleObject([r[0], isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]]))
+            }
+        }
+        t.register("elementwise_grad") { _, args in
+            let p = try args.bind("elementwise_grad", ["fun", "argnums"], required: 1)
+            let (f, argnums, isTuple) = try differentiable(p[0], p[1], "elementwise_grad")
+            let d = Differentiator(function: f, argnums: argnums, mode: .elementwise, name: "elementwise_grad(\(functionName(f)))")
+            return derived(d) { vm, args in
+                let r = try d.run(vm, args)
+                return isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]
+            }
+        }
+        t.register("jacobian") { _, args in
+            let p = try args.bind("jacobian", ["fun", "argnums"], required: 1)
+            let (f, argnums, isTuple) = try differentiable(p[0], p[1], "jacobian")
+            return jacobian(f, argnums, isTuple, name: "jacobian(\(functionName(f)))")
+        }
+        t.register("hessian") { _, args in
+            let p = try args.bind("hessian", ["fun", "argnums"], required: 1)
+            let (f, argnums, _) = try differentiable(p[0], p[1], "hessian")
+            guard argnums.count == 1 else { throw ADLError.argument("hessian() takes a single int argnums") }
+            let g = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))")
+            let gradient = derived(g) { vm, args in try g.run(vm, args)[1] }
+            return jacobian(gradient, argnums, false, name: "hessian(\(functionName(f)))")
+        }
+        t.register("vjp") { vm, args in
+            guard let f = args.positional.first else { throw ADLError.argument("vjp() missing 1 required positional argument: 'fun'") }
+            try checkCallable(f, "vjp")
+            let primals = Array(args.positional.dropFirst())
+            let d = Differentiator(function: f, argnums: Array(primals.indices), mode: .vjp, name: "vjp(\(functionName(f)))")
+            let value = try d.run(vm, Arguments(primals))[0]
+            let pullback = derived(d) { vm, pargs in
+                let g = try pargs.exactly("pullback", 1)[0]
+                return .tuple(TupleObject(Array(try d.run(vm, Arguments(primals), seed: g).dropFirst())))
+            }
+            return .tuple(TupleObject([value, pullback]))
+        }
+        t.function(named: "vjp")?.tracesItself = true
+        t.register("stop_gradient") { vm, args in
+            let x = try args.exactly("stop_gradient", 1)[0]
+            guard let trace = vm.activeTrace, trace.isTraced(x) else { return x }
+            return Differentiator.plain(Trace.concrete(x), vm)
+        }
+        t.function(named: "stop_gradient")?.tracesItself = true
+        t.register("index_add") { _, args in
+            let p = try args.bind("index_add", ["a", "index", "values"], required: 3)
+            return try indexAdd(p[0] ?? .none, p[1] ?? .none, p[2] ?? .none)
+        }
+        if t.function(named: "broadcast_to") == nil {
+            t.register("broadcast_to") { _, args in
+                let p = try args.bind("broadcast_to", ["array", "shape"], required: 2)
+                return Value.wrap(try Coerce.array(p[0] ?? .none).broadcast(to: try Coerce.shape(p[1] ?? .none)))
+            }
+        }
+        t.register("checkgrad") { vm, args in
+            let p = try args.bind("checkgrad", ["fun", "x", "eps"], required: 2)
+            let f = p[0] ?? .none
+            try checkCallable(f, "checkgrad")
+            let x = try Coerce.array(p[1] ?? .none).asFloat()
+            let eps = try p[2].nonNone.map { try Coerce.double($0, what: "eps") } ?? 1e-6
+            let d = Differentiator(function: f, argnums: [0], mode: .gradient, name: "grad(\(functionName(f)))")
+            let xv = Value.wrap(x)
+            let g = try Coerce.array(try d.run(vm, Arguments([xv]))[1])
+            var worst = 0.0
+            for i in 0..<x.count {
+                let up = x.copy(), down = x.copy()
+                let h = eps * Swift.max(1, Swift.abs(x.data[i]))
+                up.data[i] += h
+                down.data[i] -= h
+                let fu = try Coerce.double(try vm.call(f, Arguments([Value.wrap(up)])), what: "the function's result")
+                let fd = try Coerce.double(try vm.call(f, Arguments([Value.wrap(down)])), what: "the function's result")
+                let numeric = (fu - fd) / (2 * h)
+                let analytic = g.data[i]
+                let error = Swift.abs(numeric - analytic) / Swift.max(1, Swift.abs(numeric), Swift.abs(analytic))
+                worst = Swift.max(worst, error.isNaN ? .infinity : error)
+            }
+            return .float(worst)
+        }
+    }
+
+    /// A builtin computed by a Differentiator, handling traced arguments itself.
+    static func derived(_ d: Differentiator, _ body: @escaping BuiltinFunction.Body) -> Value {
+        let f = BuiltinFunction(d.name, body)
+        f.tracesItself = true
+        f.payload = d
+        return .builtin(f)
+    }
+
+    static func checkCallable(_ f: Value, _ what: String) throws {
+        switch f {
+        case .function, .builtin, .boundMethod: return
+        default: throw ADLError.type("\(what)() needs a function to differentiate, not a '\(f.typeName)'")
+        }
+    }
+
+    static func functionName(_ f: Value) -> String {
+        switch f {
+        case .function(let fo): return fo.proto.name
+        case .builtin(let b): return b.name
+        case .boundMethod(let m): return m.method.name
+        default: return "?"
+        }
+    }
+
+    /// The function and argnums of grad(f, argnums), checked.
+    static func differentiable(_ f: Value?, _ argnums: Value?, _ what: String) throws -> (Value, [Int], Bool) {
+        let fun = f ?? .none
+        try checkCallable(fun, what)
+        guard let argnums = argnums.nonNone else { return (fun, [0], false) }
+        var list: [Int] = []
+        var isTuple = false
+        switch argnums {
+        case .tuple(let t): list = try t.items.map { try Coerce.int($0, what: "argnums") }; isTuple = true
+        case .list(let l): list = try l.items.map { try Coerce.int($0, what: "argnums") }; isTuple = true
+        default: list = [try Coerce.int(argnums, what: "argnums")]
+        }
+        if let bad = list.first(where: { $0 < 0 }) { throw ADLError.argument("argnums must be non-negative, got \(bad)") }
+        if isTuple && list.isEmpty { throw ADLError.argument("argnums must name at least one argument") }
+        return (fun, list, isTuple)
+    }
+
+    /// jacobian(f): one vector-Jacobian product per element of f's result.
+    static func jacobian(_ f: Value, _ argnums: [Int], _ isTuple: Bool, name: String) -> Value {
+        let d = Differentiator(function: f, argnums: argnums, mode: .vjp, name: name)
+        return derived(d) { vm, args in
+            let first = try d.run(vm, args)
+            let ops = GradientOps(vm: vm)
+            let outShape = ops.shape(first[0])
+            let m = outShape.reduce(1, *)
+            var perArg: [[Value]] = Array(repeating: [], count: argnums.count)
+            for i in 0..<m {
+                let e = try NDArray(shape: outShape)
+                e.data[i] = 1
+                let r = try d.run(vm, args, seed: Value.array(e))
+                for k in argnums.indices { perArg[k].append(r[k + 1]) }
+            }
+            var results: [Value] = []
+            for (k, rows) in perArg.enumerated() {
+                let inShape = ops.shape(args.positional[argnums[k]])
+                let shape = outShape + inShape
+                if m == 0 || rows.isEmpty {
+                    results.append(.array(try NDArray(shape: shape)))
+                    continue
+                }
+                let stacked = rows.count == 1 && outShape.isEmpty ? rows[0] : try vm.display(rows)
+                results.append(Differentiator.plain(try ops.call("reshape", [stacked, ops.shapeValue(shape)]), vm))
+            }
+            return isTuple ? .tuple(TupleObject(results)) : results[0]
+        }
+    }
+
+    /// index_add(a, index, values): a copy of `a` with `values` added at `a[index]`,
+    /// adding repeatedly where an index repeats (NumPy's `np.add.at`, without mutation).
+    static func indexAdd(_ av: Value, _ index: Value, _ values: Value) throws -> Value {
+        let a = try Coerce.array(av).asFloat()
+        let indices: [Value]
+        if case .tuple(let t) = index { indices = t.items } else { indices = [index] }
+        let positions = try NDArray(shape: a.shape)
+        for i in 0..<positions.count { positions.data[i] = Double(i) }
+        let selected = try Coerce.array(try Indexing.get(.array(positions), indices))
+        let v = try Coerce.array(values).broadcast(to: selected.shape)
+        let out = a.copy()
+        for k in 0..<selected.count { out.data[Int(selected.data[k])] += v.data[k] }
+        return .array(out)
+    }
+}
