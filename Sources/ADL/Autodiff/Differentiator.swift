@@ -28,6 +28,8 @@ final class Differentiator {
         var keys: [Key]
         var keywords: [(name: String, value: Value)]
         var proto: FunctionProto
+        /// The variables read from outside (see Trace.External).
+        var externals: [Trace.External]
     }
     private enum Key {
         case traced([Int])
@@ -51,22 +53,25 @@ final class Differentiator {
         }
         for k in argnums { try Differentiator.checkDifferentiable(positional[k], position: k) }
         let keys = positional.enumerated().map { key($0.offset, $0.element) }
-        if let entry = entries.first(where: { matches($0, keys, args.keywords) }) {
+        if let entry = entries.first(where: { matches($0, keys, args.keywords) }),
+           let extra = externalArguments(entry, vm) {
             do {
-                return try runCompiled(entry.proto, vm, positional, seed: seed)
+                return try runCompiled(entry.proto, vm, positional, seed: seed, extra: extra)
             } catch let error as ADLError where error.kind == .retrace {
                 entries.removeAll { $0.proto === entry.proto }
             }
         }
-        let (proto, first, cacheable) = try trace(vm, args, seed: seed)
-        if cacheable {
+        let (proto, first, trace) = try self.trace(vm, args, seed: seed)
+        let entry = Entry(keys: keys, keywords: args.keywords, proto: proto, externals: trace.externals)
+        if trace.isCacheable {
             if entries.count >= Differentiator.maxEntries { entries.removeFirst() }
-            entries.append(Entry(keys: keys, keywords: args.keywords, proto: proto))
+            entries.append(entry)
         }
         // Under an enclosing trace whose values reach us, run the compiled trace
         // there, so the enclosing trace records how our results were computed.
-        if let outer = vm.activeTrace, outer.isTraced(args) || seed.map({ outer.isTraced($0) }) == true {
-            return try runCompiled(proto, vm, positional, seed: seed)
+        if let outer = vm.activeTrace, let extra = externalArguments(entry, vm),
+           outer.isTraced(args) || seed.map({ outer.isTraced($0) }) == true || extra.contains(where: { outer.isTraced($0) }) {
+            return try runCompiled(proto, vm, positional, seed: seed, extra: extra)
         }
         return first
     }
@@ -122,7 +127,28 @@ final class Differentiator {
         return true
     }
 
-    private func runCompiled(_ proto: FunctionProto, _ vm: VM, _ positional: [Value], seed: Value?) throws -> [Value] {
+    /// The current values of an entry's external inputs, or nil when a variable
+    /// it took as a constant has changed (the entry is stale).
+    private func externalArguments(_ e: Entry, _ vm: VM) -> [Value]? {
+        var extra: [Value] = []
+        for x in e.externals {
+            let current: Value
+            switch x.source {
+            case .global(let slot): current = slot < vm.globals.names.count ? vm.globals[slot] : .undefined
+            case .cell(let c): current = c.value
+            }
+            if let snapshot = x.snapshot {
+                if !Trace.same(current, snapshot) { return nil }
+            } else {
+                guard case .array(let a) = current, a.shape == x.shape else { return nil }
+                extra.append(current)
+            }
+        }
+        return extra
+    }
+
+    private func runCompiled(_ proto: FunctionProto, _ vm: VM, _ positional: [Value], seed: Value?,
+                             extra: [Value]) throws -> [Value] {
         var args = positional.enumerated().map { k, v -> Value in
             guard isTracedKind(k, v) else { return v }
             switch v {
@@ -133,6 +159,7 @@ final class Differentiator {
             }
         }
         if mode == .vjp { args.append(seed ?? .none) }
+        args += extra
         let result = try vm.call(.function(FunctionObject(proto: proto, defaults: [], captured: [])), Arguments(args))
         guard case .tuple(let t) = result else { return [result] }
         return t.items.map { Differentiator.plain($0, vm) }
@@ -147,10 +174,10 @@ final class Differentiator {
 
     // MARK: - Tracing
 
-    private func trace(_ vm: VM, _ args: Arguments, seed: Value?) throws -> (FunctionProto, [Value], Bool) {
+    private func trace(_ vm: VM, _ args: Arguments, seed: Value?) throws -> (FunctionProto, [Value], Trace) {
         traceCount += 1
-        let trace = Trace()
         let outer = vm.activeTrace
+        let trace = Trace(enclosing: outer)
         vm.activeTrace = trace
         defer { vm.activeTrace = outer }
 
@@ -201,11 +228,14 @@ final class Differentiator {
             parameters = Array(f.proto.parameters.prefix(parameters.count))
         }
         if mode == .vjp { parameters.append("seed") }
+        for (k, e) in trace.externals.filter({ $0.input != nil }).enumerated() {
+            if case .cell = e.source { parameters.append("outer\(k)") } else { parameters.append("global\(k)") }
+        }
         let file: SourceFile
         if case .function(let f) = function { file = f.proto.chunk.file } else { file = SourceFile(name: "<\(name)>", text: "") }
         let proto = try Lowering.compile(trace, name: name, parameters: parameters, outputs: [out] + grads, file: file)
         let first = ([out] + grads).map { Differentiator.plain(Trace.concrete($0), vm) }
-        return (proto, first, trace.isCacheable)
+        return (proto, first, trace)
     }
 
     private func checkScalar(_ out: Value) throws {

@@ -15,6 +15,8 @@ enum Lowering {
         let proto = FunctionProto(name: name, parameters: parameters, chunk: chunk,
                                   location: trace.nodes.first?.location ?? .unknown, isLambda: false)
         let nodes = trace.nodes
+        // The external inputs are the last parameters.
+        let externalCount = trace.externals.filter { $0.input != nil }.count
         let outputIDs: [Int?] = outputs.map { trace.node(of: $0) }
 
         // Dead-code elimination: keep what the outputs and the guards use.
@@ -60,6 +62,9 @@ enum Lowering {
             switch node.primitive {
             case .input(let k):
                 slotOf[n] = k
+                continue
+            case .external(let k):
+                slotOf[n] = parameters.count - externalCount + k
                 continue
             case .constant:
                 continue

@@ -29,7 +29,10 @@ struct Reverse {
         for n in stride(from: output, through: 0, by: -1) {
             guard live[n], let g = adjoint[n] else { continue }
             let node = trace.nodes[n]
-            if case .input = node.primitive { continue }
+            switch node.primitive {
+            case .input, .external: continue
+            default: break
+            }
             let operands = node.operands
             let wanted = operands.map { live[$0] }
             guard wanted.contains(true) else { continue }

@@ -14,7 +14,7 @@ enum Rules {
         let x = node.operands.map { trace.nodes[$0].value }
         let out = node.value
         switch node.primitive {
-        case .input, .constant, .guardTruth, .guardEqual:
+        case .input, .external, .constant, .guardTruth, .guardEqual:
             return []
         case .binary(let op):
             return try binary(op, x[0], x[1], out: out, g: g, wanted: wanted, ops: ops)

@@ -17,6 +17,10 @@
 public enum Primitive {
     /// Argument `k` of the traced function.
     case input(Int)
+    /// External input `k`: a global or captured variable holding a value that
+    /// an enclosing trace follows; the compiled function receives it after its
+    /// arguments.
+    case external(Int)
     /// A value that does not depend on the inputs (held in the node).
     case constant
     /// A VM operator on two operands (`+ - * / // % ** @` and comparisons).
@@ -63,7 +67,100 @@ public final class Trace {
     /// Where recorded operations are attributed (the VM updates it).
     var location: SourceLocation?
 
-    public init() { id = Trace.counter.next() }
+    /// Where a variable read by the function but not made by it lives.
+    public enum Source {
+        case global(Int)
+        case cell(CellObject)
+    }
+    /// A variable the function read from outside: either a constant of the
+    /// trace (`snapshot`, checked before a compiled trace is reused) or an
+    /// external input (`input`, passed to the compiled function).
+    public struct External {
+        public var source: Source
+        public var snapshot: Value?
+        public var input: Int?
+        public var shape: [Int]
+    }
+    public private(set) var externals: [External] = []
+    private var externalOfGlobal: [Int: Int] = [:]
+    private var externalOfCell: [ObjectIdentifier: Int] = [:]
+    /// The trace that was active when this one started (a gradient inside a gradient).
+    public let enclosing: Trace?
+    /// Cells with a larger serial were made while tracing.
+    let cellSerial: Int
+
+    public init(enclosing: Trace? = nil) {
+        id = Trace.counter.next()
+        self.enclosing = enclosing
+        cellSerial = CellObject.created
+    }
+
+    /// The value the function sees when it reads a variable from outside.
+    func readExternal(_ source: Source, _ v: Value) -> Value {
+        if case .cell(let c) = source, c.serial > cellSerial { return v }
+        if isTraced(v) { return v }
+        let existing: Int?
+        switch source {
+        case .global(let slot): existing = externalOfGlobal[slot]
+        case .cell(let c): existing = externalOfCell[ObjectIdentifier(c)]
+        }
+        if let e = existing {
+            if externals[e].input != nil, let n = externalNode[e] { return nodes[n].value }
+            return v
+        }
+        let index = externals.count
+        switch source {
+        case .global(let slot): externalOfGlobal[slot] = index
+        case .cell(let c): externalOfCell[ObjectIdentifier(c)] = index
+        }
+        var followed = false
+        var t = enclosing
+        while let outer = t {
+            if outer.isTraced(v) { followed = true; break }
+            t = outer.enclosing
+        }
+        if followed, case .array(let a) = v {
+            let k = externals.filter { $0.input != nil }.count
+            externals.append(External(source: source, snapshot: nil, input: k, shape: a.shape))
+            let traced = add(.external(k), [], .array(a.copy()))
+            externalNode[index] = node(of: traced)
+            return traced
+        }
+        externals.append(External(source: source, snapshot: Trace.snapshot(v), input: nil, shape: []))
+        return v
+    }
+    private var externalNode: [Int: Int] = [:]
+
+    /// A copy of `v` that later reads can be compared with (`Trace.same`):
+    /// containers are copied item by item, arrays kept by identity (a kept
+    /// array is never written in place: the VM copies shared arrays first).
+    static func snapshot(_ v: Value) -> Value {
+        switch v {
+        case .list(let l): return .list(ListObject(l.items.map { snapshot($0) }))
+        case .record(let r): return .record(RecordObject(keys: r.keys, values: r.values.map { snapshot($0) }))
+        case .tuple(let t): return .tuple(TupleObject(t.items.map { snapshot($0) }))
+        default: return v
+        }
+    }
+
+    /// Whether `v` is still what `snapshot` recorded.
+    static func same(_ v: Value, _ snapshot: Value) -> Bool {
+        switch (v, snapshot) {
+        case (.array(let a), .array(let b)): return a === b
+        case (.list(let a), .list(let b)):
+            return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { same($0, $1) }
+        case (.record(let a), .record(let b)):
+            return a.keys == b.keys && zip(a.values, b.values).allSatisfy { same($0, $1) }
+        case (.tuple(let a), .tuple(let b)):
+            return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { same($0, $1) }
+        case (.float(let x), .float(let y)): return x.bitPattern == y.bitPattern
+        case (.int(let x), .int(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.none, .none): return true
+        case (.string(let a), .string(let b)): return a.value == b.value
+        default: return Operators.identical(v, snapshot)
+        }
+    }
 
     // MARK: - Queries
 

@@ -60,6 +60,39 @@ extension Library {
             return .tuple(TupleObject([value, pullback]))
         }
         t.function(named: "vjp")?.tracesItself = true
+        t.register("jvp") { vm, args in
+            // Forward mode as forward-over-reverse: u ↦ Σ_k <vjp(f)(u)_k, t_k> is
+            // linear in u with gradient J t, so J t = grad of it at any u (zeros).
+            let p = try args.bind("jvp", ["fun", "primals", "tangents"], required: 3)
+            let f = p[0] ?? .none
+            try checkCallable(f, "jvp")
+            let primals = try sequence(p[1] ?? .none, "primals")
+            let tangents = try sequence(p[2] ?? .none, "tangents")
+            guard primals.count == tangents.count else {
+                throw ADLError.value("jvp() needs one tangent per primal: got \(primals.count) primals and \(tangents.count) tangents")
+            }
+            let ops = GradientOps(vm: vm)
+            for (k, (x, v)) in zip(primals, tangents).enumerated() where ops.shape(x) != ops.shape(v) {
+                throw ADLError(.shape, "the tangent for primal \(k) has shape \(Formatting.shape(ops.shape(v))) but the primal has shape \(Formatting.shape(ops.shape(x)))")
+            }
+            let pullback = Differentiator(function: f, argnums: Array(primals.indices), mode: .vjp, name: "vjp(\(functionName(f)))")
+            let value = try pullback.run(vm, Arguments(primals))[0]
+            let pairing = BuiltinFunction("jvp(\(functionName(f)))") { vm, uargs in
+                let cotangents = try pullback.run(vm, Arguments(primals), seed: uargs.positional[0]).dropFirst()
+                let ops = GradientOps(vm: vm)
+                var total: Value = .float(0)
+                for (c, v) in zip(cotangents, tangents) {
+                    total = try ops.add(total, try ops.call("sum", [try ops.mul(c, v)]))
+                }
+                return total
+            }
+            pairing.tracesItself = true
+            let linear = Differentiator(function: .builtin(pairing), argnums: [0], mode: .gradient, name: pairing.name)
+            let u = Value.wrap(try NDArray(shape: ops.shape(value)))
+            let tangentOut = try linear.run(vm, Arguments([u]))[1]
+            return .tuple(TupleObject([value, tangentOut]))
+        }
+        t.function(named: "jvp")?.tracesItself = true
         t.register("stop_gradient") { vm, args in
             let x = try args.exactly("stop_gradient", 1)[0]
             guard let trace = vm.activeTrace, trace.isTraced(x) else { return x }
@@ -108,6 +141,15 @@ extension Library {
         f.tracesItself = true
         f.payload = d
         return .builtin(f)
+    }
+
+    /// The items of a tuple or list (primals, tangents); a single value is one item.
+    static func sequence(_ v: Value, _ what: String) throws -> [Value] {
+        switch v {
+        case .tuple(let t): return t.items
+        case .list(let l): return l.items
+        default: return [v]
+        }
     }
 
     static func checkCallable(_ f: Value, _ what: String) throws {

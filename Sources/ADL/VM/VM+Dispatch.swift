@@ -66,14 +66,23 @@ extension VM {
                         self.sp = sp
                         throw ADLError(.name, "free variable '\(name)' referenced before assignment in enclosing scope")
                     }
-                    VM.push(stack, &sp, Slot(v))
+                    if let trace = activeTrace {
+                        VM.push(stack, &sp, Slot(trace.readExternal(.cell(frame.function.captured[Int(ins.a)]), v)))
+                    } else {
+                        VM.push(stack, &sp, Slot(v))
+                    }
                 case .storeFree:
                     frame.function.captured[Int(ins.a)].value = VM.pop(stack, &sp)
                 case .loadGlobal:
                     let v = globals.slots[Int(ins.a)]
                     if v.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    v.retain()
-                    VM.push(stack, &sp, v)
+                    if let trace = activeTrace {
+                        // Instrumented mode: a global is a constant of the trace, or an external input.
+                        VM.push(stack, &sp, Slot(trace.readExternal(.global(Int(ins.a)), v.value())))
+                    } else {
+                        v.retain()
+                        VM.push(stack, &sp, v)
+                    }
                 case .storeGlobal:
                     sp -= 1
                     let old = globals.slots[Int(ins.a)]

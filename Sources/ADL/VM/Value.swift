@@ -85,7 +85,16 @@ public final class RecordObject {
 /// The box of a variable captured by an inner function.
 public final class CellObject {
     public var value: Value
-    public init(_ value: Value) { self.value = value }
+    /// Creation order: a trace tells the cells that existed before it started
+    /// (whose values are external to it) from the ones its function made.
+    public let serial: Int
+    nonisolated(unsafe) static var created = 0
+
+    public init(_ value: Value) {
+        self.value = value
+        CellObject.created &+= 1
+        serial = CellObject.created
+    }
 }
 
 /// A slice with its parts evaluated (`nil` where omitted).
