@@ -35,6 +35,10 @@ plain Python + NumPy, by transforming the program's AST before it runs:
 - `{...}` and `dict(...)` build records (dicts whose keys also read as attributes) of
   copied values.
 
+Differentiation: a program with the line `# reference: autograd` runs with autograd.numpy
+in place of NumPy, and ADL's grad value_and_grad elementwise_grad jacobian hessian jvp vjp
+stop_gradient as autograd's (JAX's calling conventions for argnums, jvp and vjp).
+
 Known gaps (avoid them in differential programs, or mark the program `# xfail:`):
 int overflow (Python ints are unbounded), truth tests of arrays and chained comparisons
 of arrays (NumPy raises), and anything outside SPEC.
@@ -142,6 +146,8 @@ _ELEMENT_TYPES = (bool, int, float, np.bool_, np.number, np.ndarray)
 
 def _display(items):
     """A list display: an array when its elements are numbers, bools or arrays of one shape."""
+    if any(type(v).__name__.endswith("Box") for v in items):  # autograd's traced values
+        return np.array(items)
     if not all(isinstance(v, _ELEMENT_TYPES) for v in items):
         return items
     try:
@@ -431,10 +437,53 @@ def help(name=None):  # noqa: A001 - a stand-in: ADL's help text is not compared
     return None
 
 
-def _library(program, argv):
-    """The global names an ADL program sees."""
+def _autodiff():
+    """ADL's differentiation builtins as autograd's, with JAX's calling conventions."""
+    import autograd
+    from autograd.tracer import getval
+
+    def _argnums(make, f, argnums):
+        if isinstance(argnums, (tuple, list)):
+            parts = [make(f, k) for k in argnums]
+            return lambda *a, **kw: tuple(p(*a, **kw) for p in parts)
+        return make(f, argnums)
+
+    def grad(f, argnums=0):
+        return _argnums(autograd.grad, f, argnums)
+
+    def elementwise_grad(f, argnums=0):
+        return _argnums(autograd.elementwise_grad, f, argnums)
+
+    def jacobian(f, argnums=0):
+        return _argnums(autograd.jacobian, f, argnums)
+
+    def hessian(f, argnums=0):
+        return autograd.hessian(f, argnums)
+
+    def value_and_grad(f, argnums=0):
+        if isinstance(argnums, (tuple, list)):
+            return lambda *a: (f(*a), grad(f, argnums)(*a))
+        return autograd.value_and_grad(f, argnums)
+
+    def vjp(f, *primals):
+        pullback, value = autograd.make_vjp(lambda xs: f(*xs))(tuple(primals))
+        return value, lambda ct: tuple(pullback(ct))
+
+    def jvp(f, primals, tangents):
+        return autograd.make_jvp(lambda xs: f(*xs))(tuple(primals))(tuple(tangents))
+
+    return dict(grad=grad, elementwise_grad=elementwise_grad, jacobian=jacobian, hessian=hessian,
+                value_and_grad=value_and_grad, vjp=vjp, jvp=jvp, stop_gradient=getval)
+
+
+def _library(program, argv, autodiff=False):
+    """The global names an ADL program sees; autograd's NumPy when `autodiff`."""
+    global np
+    if autodiff:
+        import autograd.numpy as anp
+        np = anp
     env = {}
-    for name in np.__all__:
+    for name in np.__all__ if hasattr(np, "__all__") else dir(np):
         if name.startswith("_") or name in {"bool", "divmod", "pow"}:
             continue
         obj = getattr(np, name, None)
@@ -451,6 +500,8 @@ def _library(program, argv):
         range=range, len=builtins.len, float=builtins.float, int=builtins.int,
         time=_time.perf_counter, argv=[program, *argv],
     )
+    if autodiff:
+        env.update(_autodiff())
     _BUILTIN_NAMES.update((id(v), k) for k, v in env.items() if callable(v) and not isinstance(v, type))
     namespace = types.SimpleNamespace(**env)
     env.update(np=namespace, numpy=namespace)
@@ -599,7 +650,7 @@ def main(argv):
     np.seterr(all="ignore")
     warnings.simplefilter("ignore")
     code = compile(transform(source, program), program, "exec")
-    env = _library(program, argv[2:])
+    env = _library(program, argv[2:], autodiff="# reference: autograd" in source)
     try:
         exec(code, env)
     finally:

@@ -20,6 +20,10 @@ final class Differentiator {
     let argnums: [Int]
     let mode: Mode
     let name: String
+    /// False when only the gradients are wanted: the compiled trace then
+    /// computes no more of the function's value than the gradients need
+    /// (`run` returns `.none` in its place).
+    let returnsValue: Bool
     /// How many times `function` was traced (for tests: a cached call does not trace).
     private(set) var traceCount = 0
 
@@ -38,8 +42,9 @@ final class Differentiator {
     private var entries: [Entry] = []
     private static let maxEntries = 16
 
-    init(function: Value, argnums: [Int], mode: Mode, name: String) {
+    init(function: Value, argnums: [Int], mode: Mode, name: String, returnsValue: Bool = true) {
         self.function = function
+        self.returnsValue = returnsValue
         self.argnums = argnums
         self.mode = mode
         self.name = name
@@ -53,12 +58,13 @@ final class Differentiator {
         }
         for k in argnums { try Differentiator.checkDifferentiable(positional[k], position: k) }
         let keys = positional.enumerated().map { key($0.offset, $0.element) }
-        if let entry = entries.first(where: { matches($0, keys, args.keywords) }),
-           let extra = externalArguments(entry, vm) {
+        // Each cached trace for these shapes, until one's guards all hold.
+        for entry in entries where matches(entry, keys, args.keywords) {
+            guard let extra = externalArguments(entry, vm) else { continue }
             do {
                 return try runCompiled(entry.proto, vm, positional, seed: seed, extra: extra)
             } catch let error as ADLError where error.kind == .retrace {
-                entries.removeAll { $0.proto === entry.proto }
+                continue
             }
         }
         let (proto, first, trace) = try self.trace(vm, args, seed: seed)
@@ -162,7 +168,7 @@ final class Differentiator {
         args += extra
         let result = try vm.call(.function(FunctionObject(proto: proto, defaults: [], captured: [])), Arguments(args))
         guard case .tuple(let t) = result else { return [result] }
-        return t.items.map { Differentiator.plain($0, vm) }
+        return (returnsValue ? [] : [.none]) + t.items.map { Differentiator.plain($0, vm) }
     }
 
     /// A 0-d array result as a float, as everywhere else in ADL (traced values stay arrays).
@@ -233,7 +239,8 @@ final class Differentiator {
         }
         let file: SourceFile
         if case .function(let f) = function { file = f.proto.chunk.file } else { file = SourceFile(name: "<\(name)>", text: "") }
-        let proto = try Lowering.compile(trace, name: name, parameters: parameters, outputs: [out] + grads, file: file)
+        let proto = try Lowering.compile(trace, name: name, parameters: parameters,
+                                         outputs: (returnsValue ? [out] : []) + grads, file: file)
         let first = ([out] + grads).map { Differentiator.plain(Trace.concrete($0), vm) }
         return (proto, first, trace)
     }

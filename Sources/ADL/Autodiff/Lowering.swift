@@ -117,13 +117,14 @@ enum Lowering {
             emit(.storeLocal, slot, effect: -1, at: loc)
             slotOf[n] = slot
         }
+        let end = chunk.locations.last ?? proto.location
         for (k, out) in outputs.enumerated() {
-            if let n = outputIDs[k] { load(n, at: nil) } else {
-                emit(.loadConst, constant(Trace.concrete(out)), effect: 1, at: nil)
+            if let n = outputIDs[k] { load(n, at: end) } else {
+                emit(.loadConst, constant(Trace.concrete(out)), effect: 1, at: end)
             }
         }
-        emit(.buildTuple, outputs.count, effect: 1 - outputs.count, at: nil)
-        emit(.returnValue, effect: -1, at: nil)
+        emit(.buildTuple, outputs.count, effect: 1 - outputs.count, at: end)
+        emit(.returnValue, effect: -1, at: end)
         proto.maxStack = maxDepth + 2
         proto.seal()
         return proto

@@ -26,6 +26,8 @@ struct Reverse {
         var masked = [Bool](repeating: false, count: output + 1)
         adjoint[output] = seed
         let ops = GradientOps(vm: vm)
+        trace.pinsLocation = true
+        defer { trace.pinsLocation = false }
         for n in stride(from: output, through: 0, by: -1) {
             guard live[n], let g = adjoint[n] else { continue }
             let node = trace.nodes[n]
@@ -79,6 +81,9 @@ struct GradientOps {
         switch v {
         case .float(let y): return y == x
         case .int(let i): return Double(i) == x
+        case .array(let a) where !a.isBool && a.count <= 1 << 16:
+            for i in 0..<a.count where a.data[i] != x { return false }
+            return true
         default: return false
         }
     }
@@ -98,8 +103,8 @@ struct GradientOps {
 
     func mul(_ a: Value, _ b: Value) throws -> Value {
         let a = float(a), b = float(b)
-        if isConstant(a, 1), isScalar(a) { return b }
-        if isConstant(b, 1), isScalar(b) { return a }
+        if isConstant(a, 1), covers(b, a) { return b }
+        if isConstant(b, 1), covers(a, b) { return a }
         if isConstant(a, -1), isScalar(a) { return try neg(b) }
         if isConstant(b, -1), isScalar(b) { return try neg(a) }
         return try vm.binary(.mul, a, b)
@@ -148,6 +153,11 @@ struct GradientOps {
     }
 
     func isScalar(_ v: Value) -> Bool { shape(v).isEmpty }
+
+    /// True when `a op b` has `a`'s shape (b broadcasts into a).
+    func covers(_ a: Value, _ b: Value) -> Bool {
+        (try? NDArray.broadcastShapes(shape(a), shape(b))) == shape(a)
+    }
 
     /// `g` summed down to `target` (undoing broadcasting), the one place this happens.
     func sumTo(_ g: Value, _ target: [Int]) throws -> Value {

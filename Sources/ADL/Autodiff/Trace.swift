@@ -66,6 +66,8 @@ public final class Trace {
     public var isCacheable = true
     /// Where recorded operations are attributed (the VM updates it).
     var location: SourceLocation?
+    /// True while the reverse pass sets `location` itself (to the node it differentiates).
+    var pinsLocation = false
 
     /// Where a variable read by the function but not made by it lives.
     public enum Source {

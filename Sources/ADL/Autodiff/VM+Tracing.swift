@@ -5,7 +5,7 @@
 extension VM {
     /// Where the running instruction is, for the nodes recorded now.
     func noteLocation(_ trace: Trace) {
-        guard !frames.isEmpty else { return }
+        guard !frames.isEmpty, !trace.pinsLocation else { return }
         let frame = frames[frames.count - 1]
         let locations = frame.function.proto.chunk.locations
         let at = frames.topIP - 1

@@ -10,7 +10,8 @@ extension Library {
         t.register("grad") { _, args in
             let p = try args.bind("grad", ["fun", "argnums"], required: 1)
             let (f, argnums, isTuple) = try differentiable(p[0], p[1], "grad")
-            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))")
+            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))",
+                                     returnsValue: false)
             return derived(d) { vm, args in
                 let r = try d.run(vm, args)
                 return isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]
@@ -28,7 +29,8 @@ extension Library {
         t.register("elementwise_grad") { _, args in
             let p = try args.bind("elementwise_grad", ["fun", "argnums"], required: 1)
             let (f, argnums, isTuple) = try differentiable(p[0], p[1], "elementwise_grad")
-            let d = Differentiator(function: f, argnums: argnums, mode: .elementwise, name: "elementwise_grad(\(functionName(f)))")
+            let d = Differentiator(function: f, argnums: argnums, mode: .elementwise, name: "elementwise_grad(\(functionName(f)))",
+                                     returnsValue: false)
             return derived(d) { vm, args in
                 let r = try d.run(vm, args)
                 return isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]
@@ -43,7 +45,8 @@ extension Library {
             let p = try args.bind("hessian", ["fun", "argnums"], required: 1)
             let (f, argnums, _) = try differentiable(p[0], p[1], "hessian")
             guard argnums.count == 1 else { throw ADLError.argument("hessian() takes a single int argnums") }
-            let g = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))")
+            let g = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))",
+                                   returnsValue: false)
             let gradient = derived(g) { vm, args in try g.run(vm, args)[1] }
             return jacobian(gradient, argnums, false, name: "hessian(\(functionName(f)))")
         }

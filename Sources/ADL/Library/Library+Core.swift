@@ -113,6 +113,18 @@ extension Library {
             return try closeness(p, all: true)
         }
         t.register("dis") { vm, args in
+            // dis(f), and dis(grad(f), x, ...): the compiled gradient for those arguments' shapes.
+            guard let first = args.positional.first else {
+                throw ADLError.argument("dis() missing 1 required positional argument: 'f'")
+            }
+            if case .builtin(let b) = first, let d = b.payload as? Differentiator {
+                let rest = Arguments(Array(args.positional.dropFirst()), keywords: args.keywords)
+                if rest.positional.isEmpty {
+                    throw ADLError.argument("dis(\(b.name), ...) needs example arguments: the gradient is compiled for their shapes")
+                }
+                vm.write(Disassembler.disassemble(try d.compiled(vm, rest)))
+                return .none
+            }
             let p = try args.bind("dis", ["f"], required: 1)
             guard case .function(let f) = p[0] ?? .none else {
                 throw ADLError.type("dis() needs a function defined in ADL, not '\((p[0] ?? .none).typeName)'")
