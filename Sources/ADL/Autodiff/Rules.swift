@@ -128,6 +128,11 @@ enum Rules {
         case (2, 2):
             if wanted[0] { ga = try ops.binary(.matmul, g, try ops.call("transpose", [b])) }
             if wanted[1] { gb = try ops.binary(.matmul, try ops.call("transpose", [a]), g) }
+        case let (m, n) where m >= 2 && n >= 2:
+            // Stacks of matrices: the same with the last two axes swapped, batch axes summed back.
+            let bt = try ops.call("swapaxes", [b, .int(-1), .int(-2)]), at = try ops.call("swapaxes", [a, .int(-1), .int(-2)])
+            if wanted[0] { ga = try ops.sumTo(ops.binary(.matmul, g, bt), sa) }
+            if wanted[1] { gb = try ops.sumTo(ops.binary(.matmul, at, g), sb) }
         default:
             throw ADLError(.notImplemented, "the gradient of @ on arrays of \(sa.count) and \(sb.count) axes is not implemented yet")
         }
@@ -261,6 +266,8 @@ enum Rules {
         case "stop_gradient":
             return none
         default:
+            if let c = try RulesLibrary.call(name, x, named, keywords: keywords, out: out, g: g, ops: ops) { return c }
+
             throw ADLError(.notImplemented, "differentiating \(name)() is not supported yet")
         }
     }
