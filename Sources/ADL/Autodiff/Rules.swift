@@ -144,6 +144,9 @@ enum Rules {
     static func call(_ name: String, _ x: [Value], _ named: [String: Value], keywords: [String],
                      out: Value, g: Value, ops: GradientOps) throws -> Cotangents {
         let none = [Value?](repeating: nil, count: x.count + keywords.count)
+        if x.count < operandCount(name) {
+            throw ADLError(.notImplemented, "differentiating \(name)() with its array operands given by keyword is not supported; pass them positionally")
+        }
         func one(_ d: Value) throws -> Cotangents {
             var c = none
             c[0] = try ops.sumTo(d, ops.shape(x[0]))
@@ -269,6 +272,17 @@ enum Rules {
             if let c = try RulesLibrary.call(name, x, named, keywords: keywords, out: out, g: g, ops: ops) { return c }
 
             throw ADLError(.notImplemented, "differentiating \(name)() is not supported yet")
+        }
+    }
+
+    /// How many leading positional operands the rule of `name` reads.
+    static func operandCount(_ name: String) -> Int {
+        switch name {
+        case "where", "swapaxes": return 3
+        case "add", "subtract", "multiply", "divide", "true_divide", "power", "mod", "remainder", "matmul", "dot",
+             "maximum", "minimum", "arctan2", "hypot", "logaddexp", "outer", "inner", "linalg.solve", "tile",
+             "repeat", "pad": return 2
+        default: return 1
         }
     }
 
