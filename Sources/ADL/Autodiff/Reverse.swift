@@ -137,6 +137,14 @@ struct GradientOps {
 
     func accumulate(_ a: Value?, _ b: Value) throws -> Value {
         guard let a else { return b }
+        // a + index_add(zeros, i, v) is index_add(a, i, v): scattered cotangents
+        // of several reads of one array go into one buffer.
+        if let trace = vm.activeTrace, let n = trace.node(of: b), case .call(let f, let kw) = trace.nodes[n].primitive,
+           f.name == "index_add", kw.isEmpty, trace.nodes[n].operands.count == 3,
+           case .constant = trace.nodes[trace.nodes[n].operands[0]].primitive, shape(a) == shape(b) {
+            let ops = trace.nodes[n].operands
+            return try call("index_add", [a, trace.nodes[ops[1]].value, trace.nodes[ops[2]].value])
+        }
         if case .tuple(let x) = a, case .tuple(let y) = b {
             return .tuple(TupleObject(try zip(x.items, y.items).map { u, v in
                 if case .none = u { return v }

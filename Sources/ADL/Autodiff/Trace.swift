@@ -203,12 +203,55 @@ public final class Trace {
             return append(Node(primitive: .tuple, operands: items, value: v, location: location))
         default: break
         }
-        return append(Node(primitive: .constant, operands: [], value: v, location: location))
+        return constant(v)
     }
 
     /// A constant node holding `v`.
     public func constant(_ v: Value) -> Int {
-        append(Node(primitive: .constant, operands: [], value: v, location: location))
+        // Numbers are shared by value, so equal subexpressions have equal operands (CSE).
+        let key: ConstantKey?
+        switch v {
+        case .int(let i): key = .int(i)
+        case .float(let x): key = .float(x.bitPattern)
+        case .bool(let b): key = .bool(b)
+        case .none: key = .none
+        default: key = nil
+        }
+        if let key, let n = constantNodes[key] { return n }
+        let n = append(Node(primitive: .constant, operands: [], value: v, location: location))
+        if let key { constantNodes[key] = n }
+        return n
+    }
+
+    private enum ConstantKey: Hashable {
+        case int(Int), float(UInt64), bool(Bool), none
+    }
+    private var constantNodes: [ConstantKey: Int] = [:]
+
+    /// Common-subexpression elimination: a pure node already recorded with the
+    /// same primitive and operands.
+    private struct NodeKey: Hashable {
+        var kind: String
+        var operands: [Int]
+    }
+    private var pureNodes: [NodeKey: Int] = [:]
+
+    private func cseKey(_ primitive: Primitive, _ ids: [Int]) -> NodeKey? {
+        switch primitive {
+        case .binary(let op): return NodeKey(kind: "b\(op.rawValue)", operands: ids)
+        case .unary(let op): return NodeKey(kind: "u\(op.rawValue)", operands: ids)
+        case .getIndex: return NodeKey(kind: "[]", operands: ids)
+        case .transpose: return NodeKey(kind: "T", operands: ids)
+        case .call(let b, let keywords) where Trace.pure(b.name):
+            return NodeKey(kind: "c" + b.name + "(" + keywords.joined(separator: ",") + ")", operands: ids)
+        default: return nil
+        }
+    }
+
+    /// Builtins whose result depends only on their arguments.
+    static func pure(_ name: String) -> Bool {
+        !(name.hasPrefix("random.") || name == "time" || name == "print" || name == "load" || name == "loadtxt"
+          || name == "save" || name == "savetxt")
     }
 
     /// Records `primitive` applied to `operands` with the concrete `result`, and
@@ -221,6 +264,14 @@ public final class Trace {
 
     /// Records a node over existing operand nodes.
     func add(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
+        let key = cseKey(primitive, ids)
+        if let key, let n = pureNodes[key], case .array = nodes[n].value { return nodes[n].value }
+        let value = addNode(primitive, ids, result)
+        if let key, let n = node(of: value) { pureNodes[key] = n }
+        return value
+    }
+
+    private func addNode(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
         switch result {
         case .array(let a):
             // A result may be an operand's own object (`+x`): give the node its own.

@@ -224,6 +224,30 @@ extension Library {
         let a = try Coerce.array(av).asFloat()
         let indices: [Value]
         if case .tuple(let t) = index { indices = t.items } else { indices = [index] }
+        // Basic indices (ints and slices) select each element at most once.
+        if indices.allSatisfy({ if case .int = $0 { return true }; if case .slice = $0 { return true }; return false }) {
+            if indices.count == a.ndim, let v = Operators.number(values), a.ndim > 0 {
+                var offset = 0
+                for (axis, i) in indices.enumerated() {
+                    guard case .int(var k) = i else { offset = -1; break }
+                    if k < 0 { k += a.shape[axis] }
+                    guard k >= 0, k < a.shape[axis] else {
+                        throw ADLError(.index, "index \(k) is out of bounds for axis \(axis) with size \(a.shape[axis])")
+                    }
+                    offset = offset * a.shape[axis] + k
+                }
+                if offset >= 0 {
+                    let out = a === (try? Coerce.array(av)) ? a.copy() : a
+                    out.data[offset] += v
+                    return .array(out)
+                }
+            }
+            var out: Value = .array(a === (try? Coerce.array(av)) ? a.copy() : a)
+            let current = try Indexing.get(out, indices)
+            let sum = try Library.mapBinary(.add, current, values)
+            try Indexing.set(&out, indices, sum)
+            return out
+        }
         let positions = try NDArray(shape: a.shape)
         for i in 0..<positions.count { positions.data[i] = Double(i) }
         let selected = try Coerce.array(try Indexing.get(.array(positions), indices))
