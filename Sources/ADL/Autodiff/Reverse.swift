@@ -76,6 +76,11 @@ struct GradientOps {
         }
     }
 
+    func isBoolArray(_ v: Value) -> Bool {
+        if case .array(let a) = v { return a.isBool }
+        return false
+    }
+
     func isConstant(_ v: Value, _ x: Double) -> Bool {
         if let trace = vm.activeTrace, trace.isTraced(v) { return false }
         switch v {
@@ -90,29 +95,29 @@ struct GradientOps {
 
     func add(_ a: Value, _ b: Value) throws -> Value {
         let a = float(a), b = float(b)
-        if isConstant(a, 0), shape(b) == shape(a) || isScalar(a) { return b }
-        if isConstant(b, 0), shape(a) == shape(b) || isScalar(b) { return a }
+        if isConstant(a, 0), !isBoolArray(b), shape(b) == shape(a) || isScalar(a) { return b }
+        if isConstant(b, 0), !isBoolArray(a), shape(a) == shape(b) || isScalar(b) { return a }
         return try vm.binary(.add, a, b)
     }
 
     func sub(_ a: Value, _ b: Value) throws -> Value {
         let a = float(a), b = float(b)
-        if isConstant(b, 0) { return a }
+        if isConstant(b, 0), !isBoolArray(a), covers(a, b) { return a }
         return try vm.binary(.sub, a, b)
     }
 
     func mul(_ a: Value, _ b: Value) throws -> Value {
         let a = float(a), b = float(b)
-        if isConstant(a, 1), covers(b, a) { return b }
-        if isConstant(b, 1), covers(a, b) { return a }
-        if isConstant(a, -1), isScalar(a) { return try neg(b) }
-        if isConstant(b, -1), isScalar(b) { return try neg(a) }
+        if isConstant(a, 1), !isBoolArray(b), covers(b, a) { return b }
+        if isConstant(b, 1), !isBoolArray(a), covers(a, b) { return a }
+        if isConstant(a, -1), !isBoolArray(b), isScalar(a) { return try neg(b) }
+        if isConstant(b, -1), !isBoolArray(a), isScalar(b) { return try neg(a) }
         return try vm.binary(.mul, a, b)
     }
 
     func div(_ a: Value, _ b: Value) throws -> Value {
         let a = float(a), b = float(b)
-        if isConstant(b, 1) { return a }
+        if isConstant(b, 1), !isBoolArray(a), covers(a, b) { return a }
         return try vm.binary(.div, a, b)
     }
 

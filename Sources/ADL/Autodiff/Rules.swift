@@ -198,9 +198,19 @@ enum Rules {
         case "maximum", "minimum":
             return try extremum(name == "maximum", x[0], x[1], g: g, ops: ops) + none.dropFirst(2)
         case let n where (n == "max" || n == "min") && x.count >= 2 && keywords.isEmpty:
-            // Python's max(a, b, ...): the pairwise maximum.
+            // Python's max(a, b, ...): the pairwise maximum; ties share the gradient evenly.
             if x.count == 2 { return try extremum(name == "max", x[0], x[1], g: g, ops: ops) }
-            throw ADLError(.notImplemented, "the gradient of \(name)() with more than two arguments is not implemented yet")
+            let hits = try x.map { try ops.binary(.equal, $0, out) }
+            var ties: Value = 0.0.value
+            for h in hits { ties = try ops.binary(.add, ties, h) }
+            return try zip(x, hits).map { v, h in try ops.sumTo(ops.mul(g, ops.div(h, ties)), ops.shape(v)) }
+        case "index_add":
+            // index_add(a, i, v) = a + scatter(v at i): d a = g, d v = g[i] summed to v's shape.
+            let index = Trace.concrete(x[1])
+            var items = [index]
+            if case .tuple(let t) = index { items = t.items }
+            let gv = try ops.sumTo(ops.vm.getIndex(g, items), ops.shape(x[2]))
+            return [try ops.sumTo(g, ops.shape(x[0])), nil, gv] + none.dropFirst(3)
         case "arctan2":                                                          // atan2(y, x)
             let r2 = try ops.add(ops.binary(.pow, x[0], 2.0.value), ops.binary(.pow, x[1], 2.0.value))
             return [try ops.sumTo(ops.div(ops.mul(g, x[1]), r2), ops.shape(x[0])),
@@ -218,10 +228,11 @@ enum Rules {
                     try ops.sumTo(ops.call("where", [c, g, 0.0.value]), ops.shape(x[1])),
                     try ops.sumTo(ops.call("where", [c, 0.0.value, g]), ops.shape(x[2]))]
         case "clip":
-            // Inside [lo, hi] the gradient passes, outside it is zero (autograd's convention).
+            // The gradient passes where the result is strictly inside the bounds,
+            // zero at and beyond them (autograd's convention).
             var mask: Value = 1.0.value
-            if x.count > 1, !isNone(x[1]) { mask = try ops.binary(.mul, mask, ops.binary(.greaterEqual, a, x[1])) }
-            if x.count > 2, !isNone(x[2]) { mask = try ops.binary(.mul, mask, ops.binary(.lessEqual, a, x[2])) }
+            if x.count > 1, !isNone(x[1]) { mask = try ops.binary(.mul, mask, ops.binary(.notEqual, out, x[1])) }
+            if x.count > 2, !isNone(x[2]) { mask = try ops.binary(.mul, mask, ops.binary(.notEqual, out, x[2])) }
             return try one(ops.mul(g, mask))
         case "sum", "mean":
             // d sum = g broadcast back over the reduced axes; mean divides by their size.
@@ -282,6 +293,7 @@ enum Rules {
         case "add", "subtract", "multiply", "divide", "true_divide", "power", "mod", "remainder", "matmul", "dot",
              "maximum", "minimum", "arctan2", "hypot", "logaddexp", "outer", "inner", "linalg.solve", "tile",
              "repeat", "pad": return 2
+        case "index_add": return 3
         default: return 1
         }
     }
