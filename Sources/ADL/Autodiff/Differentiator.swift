@@ -34,6 +34,8 @@ final class Differentiator {
         var proto: FunctionProto
         /// The variables read from outside (see Trace.External).
         var externals: [Trace.External]
+        /// The shape of the function's result (the default cotangent of `.vjp` is ones of it).
+        var resultShape: [Int]
     }
     private enum Key {
         case traced([Int])
@@ -62,13 +64,14 @@ final class Differentiator {
         for entry in entries where matches(entry, keys, args.keywords) {
             guard let extra = externalArguments(entry, vm) else { continue }
             do {
-                return try runCompiled(entry.proto, vm, positional, seed: seed, extra: extra)
+                return try runCompiled(entry.proto, vm, positional, seed: seed ?? ones(entry), extra: extra)
             } catch let error as ADLError where error.kind == .retrace {
                 continue
             }
         }
         let (proto, first, trace) = try self.trace(vm, args, seed: seed)
-        let entry = Entry(keys: keys, keywords: args.keywords, proto: proto, externals: trace.externals)
+        let entry = Entry(keys: keys, keywords: args.keywords, proto: proto, externals: trace.externals,
+                          resultShape: GradientOps(vm: vm).shape(first[0]))
         if trace.isCacheable {
             if entries.count >= Differentiator.maxEntries { entries.removeFirst() }
             entries.append(entry)
@@ -77,7 +80,7 @@ final class Differentiator {
         // there, so the enclosing trace records how our results were computed.
         if let outer = vm.activeTrace, let extra = externalArguments(entry, vm),
            outer.isTraced(args) || seed.map({ outer.isTraced($0) }) == true || extra.contains(where: { outer.isTraced($0) }) {
-            return try runCompiled(proto, vm, positional, seed: seed, extra: extra)
+            return try runCompiled(proto, vm, positional, seed: seed ?? ones(entry), extra: extra)
         }
         return first
     }
@@ -131,6 +134,12 @@ final class Differentiator {
         }
         for (a, b) in zip(e.keywords, keywords) where a.name != b.name || !VM.sameValue(a.value, b.value) { return false }
         return true
+    }
+
+    /// The cotangent `.vjp` uses when none is given: ones shaped like the result.
+    private func ones(_ e: Entry) -> Value? {
+        guard mode == .vjp else { return nil }
+        return (try? NDArray.full(e.resultShape, 1, isBool: false)).map { Value.array($0) }
     }
 
     /// The current values of an entry's external inputs, or nil when a variable
