@@ -61,6 +61,10 @@ extension Library {
             return .array(try a.repeated(try repeats(p[1] ?? .none), axis: try singleAxis(p[2])))
         }
         t.register("pad") { _, args in
+            // constant_values is keyword-only, as in NumPy.
+            if args.positional.count > 3 {
+                throw ADLError.argument("pad() takes from 2 to 3 positional arguments but \(args.positional.count) were given")
+            }
             let p = try args.bind("pad", ["array", "pad_width", "mode", "constant_values"], required: 2)
             let a = try Coerce.array(p[0] ?? .none)
             let mode = try padMode(p[2].nonNone)

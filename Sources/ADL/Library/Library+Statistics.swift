@@ -7,10 +7,12 @@ extension Library {
     static func registerStatistics(_ t: BuiltinTable) {
         for (name, isStd) in [("std", true), ("var", false)] {
             t.register(name) { _, args in
-                let p = try args.bind(name, ["a", "axis", "ddof", "keepdims"], required: 1)
+                // NumPy's parameters in NumPy's order, so that positional arguments mean the same.
+                let p = try args.bind(name, ["a", "axis", "dtype", "out", "ddof", "keepdims"], required: 1)
+                try refuseDtypeAndOut(name, p[2], p[3])
                 let a = try Coerce.array(p[0] ?? .none)
-                let ddof = try p[2].nonNone.map { try Coerce.double($0, what: "ddof") } ?? 0
-                let axes = try self.axes(p[1]), keep = try bool(p[3], default: false)
+                let ddof = try p[4].nonNone.map { try Coerce.double($0, what: "ddof") } ?? 0
+                let axes = try self.axes(p[1]), keep = try bool(p[5], default: false)
                 let r = isStd ? try a.standardDeviation(axes: axes, ddof: ddof, keepdims: keep)
                               : try a.variance(axes: axes, ddof: ddof, keepdims: keep)
                 return Value.wrap(r)
@@ -18,7 +20,8 @@ extension Library {
         }
         for (name, kind) in [("cumsum", NDArray.Accumulation.sum), ("cumprod", .prod)] {
             t.register(name) { _, args in
-                let p = try args.bind(name, ["a", "axis"], required: 1)
+                let p = try args.bind(name, ["a", "axis", "dtype", "out"], required: 1)
+                try refuseDtypeAndOut(name, p[2], p[3])
                 let axis = try singleAxis(p[1])
                 return .array(try Coerce.array(p[0] ?? .none).accumulate(kind, axis: axis))
             }
@@ -44,6 +47,17 @@ extension Library {
         }
         for name in ["std", "var", "cumsum", "cumprod"] {
             if let f = t.function(named: name) { t.arrayMethods[name] = f }
+        }
+    }
+
+    /// NumPy's `dtype=` and `out=`, which ADL has no use for: arrays are float64
+    /// values. Only None is accepted.
+    static func refuseDtypeAndOut(_ function: String, _ dtype: Value?, _ out: Value?) throws {
+        if dtype.nonNone != nil {
+            throw ADLError.argument("\(function)() does not take dtype= in ADL: arrays are always float64")
+        }
+        if out.nonNone != nil {
+            throw ADLError.argument("\(function)() does not take out= in ADL: arrays are values, results are new arrays")
         }
     }
 
