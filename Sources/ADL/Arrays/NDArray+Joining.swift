@@ -180,6 +180,7 @@ extension NDArray {
             guard a.ndim >= 1, a.shape[0] > 0 else { throw ADLError.value("need at least one array to stack") }
             // Stacking the rows along `axis` moves the first axis there.
             let target = try normaliseAxis(axis, ndim: a.ndim)
+            if target == 0 { return a.copy() }
             var order = Array(1..<a.ndim)
             order.insert(0, at: target)
             return a.permutedCopy(order, resultShape: order.map { a.shape[$0] })
@@ -238,6 +239,7 @@ extension NDArray {
     /// The rows of this array joined along axis `axis` of a row: element
     /// `[..., i * n + j, ...]` of the result is `self[i, ..., j, ...]`.
     private func rowsJoined(at axis: Int) -> NDArray {
+        if axis == 0 { return withShape([shape[0] * shape[1]] + shape[2...]) }
         var order = Array(1..<ndim)
         order.insert(0, at: axis)
         var resultShape = Array(shape.dropFirst())
@@ -413,13 +415,18 @@ extension NDArray {
             result.data[0] = data[0]
             return result
         }
-        // Per axis, the source index of each result index: -1 and -2 mark the constant before and after.
-        let maps = (0..<ndim).map { NDArray.padMap(length: shape[$0], before: widths[$0].before,
-                                                   total: outShape[$0], mode: mode) }
-        let strides = NDArray.contiguousStrides(shape)
+        // Per outer axis, the source index of each result index: -1 and -2 mark the constant before and after.
         let last = ndim - 1
-        let innerMap = maps[last]
-        let before = widths[last].before, length = shape[last]
+        let maps = (0..<last).map { NDArray.padMap(length: shape[$0], before: widths[$0].before,
+                                                   range: 0..<outShape[$0], mode: mode) }
+        let strides = NDArray.contiguousStrides(shape)
+        // Along the last axis: the source run is copied whole; only the padding needs a map.
+        let before = widths[last].before, length = shape[last], after = widths[last].after
+        let rowLength = outShape[last]
+        let lowMap = mode == .constant ? [] : NDArray.padMap(length: length, before: before, range: 0..<before, mode: mode)
+        let highMap = mode == .constant ? []
+            : NDArray.padMap(length: length, before: before, range: (before + length)..<rowLength, mode: mode)
+        let (low, high) = constants[last]
         var index = [Int](repeating: 0, count: last)
         var out = result.data
         while true {
@@ -435,21 +442,22 @@ extension NDArray {
                 }
             }
             let src = data + offset
-            let (low, high) = constants[last]
-            if let p = pending {
-                for i in 0..<innerMap.count {
-                    let m = innerMap[i]
-                    out[i] = m == -1 ? low : (m == -2 ? high : p)
-                }
-            } else if mode == .constant {
-                // Constant before, the contiguous source run, constant after.
+            if mode == .constant {
+                // Constant before, the source run (or the outer axis's constant), constant after.
                 out.update(repeating: low, count: before)
-                (out + before).update(from: src, count: length)
-                (out + before + length).update(repeating: high, count: innerMap.count - before - length)
+                if let p = pending {
+                    (out + before).update(repeating: p, count: length)
+                } else {
+                    (out + before).update(from: src, count: length)
+                }
+                (out + before + length).update(repeating: high, count: after)
             } else {
-                for i in 0..<innerMap.count { out[i] = src[innerMap[i]] }
+                for i in 0..<before { out[i] = src[lowMap[i]] }
+                (out + before).update(from: src, count: length)
+                let tail = out + before + length
+                for i in 0..<after { tail[i] = src[highMap[i]] }
             }
-            out += innerMap.count
+            out += rowLength
             // Advance the odometer over the outer axes.
             var axis = last - 1
             while axis >= 0 {
@@ -462,11 +470,10 @@ extension NDArray {
         }
     }
 
-    /// The source index of each of `total` result indices along an axis of
-    /// `length` padded by `before` (and the rest after): -1 and -2 for the
-    /// constant mode's before and after.
-    private static func padMap(length n: Int, before: Int, total: Int, mode: PadMode) -> [Int] {
-        (0..<total).map { i -> Int in
+    /// The source index of each result index in `range` along an axis of
+    /// `length` padded by `before`: -1 and -2 for the constant mode's before and after.
+    private static func padMap(length n: Int, before: Int, range: Range<Int>, mode: PadMode) -> [Int] {
+        range.map { i -> Int in
             let j = i - before
             if j >= 0 && j < n { return j }
             switch mode {

@@ -131,17 +131,14 @@ extension NDArray {
         // shifted = exp(x - max) except at the maxima (0 there); isMax counts them.
         let shifted = NDArray(validShape: shape, count: count, isBool: false)
         let isMax = NDArray(validShape: shape, count: count, isBool: false)
+        let x = UnsafePointer(data), m = UnsafePointer(spread.data)
+        let shiftedOut = shifted.data, isMaxOut = isMax.data
         for i in 0..<count {
-            let x = data[i], m = spread.data[i]
-            if x == m {
-                shifted.data[i] = -.infinity
-                isMax.data[i] = 1
-            } else {
-                shifted.data[i] = x - m
-                isMax.data[i] = 0
-            }
+            let equal = x[i] == m[i]
+            shiftedOut[i] = equal ? -.infinity : x[i] - m[i]
+            isMaxOut[i] = equal ? 1 : 0
         }
-        let exps = shifted.unary(.exp, reuse: shifted)
+        let exps = shifted.unary(.exp)
         let sums = try exps.reduce(.sum, axes: reduced, keepdims: true)
         let counts = try isMax.reduce(.sum, axes: reduced, keepdims: true)
         var direct: NDArray? = nil
@@ -163,9 +160,10 @@ extension NDArray {
         if ndim == 0 { return try reshaped([1]).softmax(axes: axes).reshaped([]) }
         let maxima = try reduce(.max, axes: axes, keepdims: true)
         let shifted = try NDArray.binary(.sub, self, maxima)
-        let exps = shifted.unary(.exp, reuse: shifted)
+        // (Measured: writing exp and the division in place into `shifted` was slower.)
+        let exps = shifted.unary(.exp)
         let sums = try exps.reduce(.sum, axes: axes, keepdims: true)
-        return try NDArray.binary(.div, exps, sums, reuse: exps)
+        return try NDArray.binary(.div, exps, sums)
     }
 
     /// `jax.nn.log_softmax` over `axes` (nil = all):
@@ -183,8 +181,10 @@ extension NDArray {
     /// `scipy.special.expit`: exactly 0.5 at 0, 0 and 1 (never an overflow)
     /// far out.
     public func sigmoid() -> NDArray {
-        let out = NDArray(validShape: shape, count: count, isBool: false)
-        for i in 0..<count { out.data[i] = NDArray.sigmoid(data[i]) }
+        // exp(-x) through the vectorised kernel, then 1 / (1 + e) in place.
+        let out = unary(.neg).unary(.exp)
+        let e = out.data
+        for i in 0..<count { e[i] = 1 / (1 + e[i]) }
         return out
     }
 
