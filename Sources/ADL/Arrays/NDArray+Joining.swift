@@ -164,7 +164,7 @@ extension NDArray {
         case .arrays(let items):
             return try withExtendedLifetime(items) {
                 var blocks = items.map(Block.init)
-                guard axis != nil else {
+                guard let axis = axis else {
                     for i in blocks.indices { blocks[i].shape = [items[i].count] }
                     return try join(blocks, axis: 0)
                 }
@@ -247,14 +247,14 @@ extension NDArray {
         return permutedCopy(order, resultShape: resultShape)
     }
 
-    /// Joins blocks along `axis` (nil is an error for 0-d parts, as NumPy's
-    /// `concatenate`), checking the dimensions with NumPy's messages, then
-    /// copying one contiguous chunk per block and outer index.
-    private static func join(_ blocks: [Block], axis: Int?) throws -> NDArray {
+    /// Joins blocks along `axis` (negative from the end), checking the
+    /// dimensions with NumPy's messages, then copying one contiguous chunk per
+    /// block and outer index.
+    private static func join(_ blocks: [Block], axis: Int) throws -> NDArray {
         guard let first = blocks.first else { throw ADLError.value("need at least one array to concatenate") }
         let nd = first.shape.count
         if nd == 0 { throw ADLError.value("zero-dimensional arrays cannot be concatenated") }
-        let ax = try normaliseAxis(axis ?? 0, ndim: nd)
+        let ax = try normaliseAxis(axis, ndim: nd)
         var total = 0
         for (i, block) in blocks.enumerated() {
             if block.shape.count != nd {
@@ -273,9 +273,18 @@ extension NDArray {
         let outer = outShape[..<ax].reduce(1, *)
         let chunks = blocks.map { $0.shape[ax] * inner }
         var out = result.data
+        if chunks.allSatisfy({ $0 == 1 }) {
+            // Stacking along the last axis: interleave element by element.
+            let bases = blocks.map(\.base)
+            for o in 0..<outer {
+                for (j, base) in bases.enumerated() { out[j] = base[o] }
+                out += bases.count
+            }
+            return result
+        }
         for o in 0..<outer {
             for (block, chunk) in zip(blocks, chunks) where chunk > 0 {
-                out.update(from: block.base + o * chunk, count: chunk)
+                copyRun(out, block.base + o * chunk, chunk)
                 out += chunk
             }
         }
@@ -358,16 +367,25 @@ extension NDArray {
             return result
         }
         var out = result.data
-        for o in 0..<outer {
-            for (i, r) in repeats.enumerated() where r > 0 {
-                let src = data + (o * length + i) * inner
-                if inner == 1 {
-                    out.update(repeating: src[0], count: r)
-                    out += r
-                } else {
-                    for _ in 0..<r {
-                        out.update(from: src, count: inner)
-                        out += inner
+        repeats.withUnsafeBufferPointer { counts in
+            for o in 0..<outer {
+                let base = data + o * length * inner
+                for i in 0..<length {
+                    var k = counts[i]
+                    if inner == 1 {
+                        // Mostly a few copies of one number: plain stores beat a fill call.
+                        let x = base[i]
+                        while k > 0 {
+                            out.pointee = x
+                            out += 1
+                            k -= 1
+                        }
+                    } else {
+                        while k > 0 {
+                            NDArray.copyRun(out, base + i * inner, inner)
+                            out += inner
+                            k -= 1
+                        }
                     }
                 }
             }
@@ -427,13 +445,18 @@ extension NDArray {
         let highMap = mode == .constant ? []
             : NDArray.padMap(length: length, before: before, range: (before + length)..<rowLength, mode: mode)
         let (low, high) = constants[last]
-        var index = [Int](repeating: 0, count: last)
+        let fastConstants = last > 0 ? constants[last - 1] : (before: 0.0, after: 0.0)
+        // Rows: the fastest outer axis in an inner loop (one row for a 1-d array), the slower axes by an odometer.
+        let fast = last - 1
+        let fastMap = last > 0 ? maps[fast] : [0]
+        let fastStride = last > 0 ? strides[fast] : 0
+        var index = [Int](repeating: 0, count: Swift.max(fast, 0))
         var out = result.data
         while true {
-            // The constant that overrides this row: that of the last outer axis padding it.
-            var pending: Double? = nil
+            // The row's source offset from the slower axes, and the constant of the last one padding it.
             var offset = 0
-            for axis in 0..<last {
+            var pending: Double? = nil
+            for axis in 0..<Swift.max(fast, 0) {
                 let m = maps[axis][index[axis]]
                 if m >= 0 {
                     offset += m * strides[axis]
@@ -441,25 +464,32 @@ extension NDArray {
                     pending = m == -1 ? constants[axis].before : constants[axis].after
                 }
             }
-            let src = data + offset
-            if mode == .constant {
-                // Constant before, the source run (or the outer axis's constant), constant after.
-                out.update(repeating: low, count: before)
-                if let p = pending {
-                    (out + before).update(repeating: p, count: length)
+            for m in fastMap {
+                var src = UnsafePointer(data)
+                var rowPending = pending
+                if m >= 0 {
+                    src += offset + m * fastStride
                 } else {
-                    (out + before).update(from: src, count: length)
+                    rowPending = m == -1 ? fastConstants.before : fastConstants.after
                 }
-                (out + before + length).update(repeating: high, count: after)
-            } else {
-                for i in 0..<before { out[i] = src[lowMap[i]] }
-                (out + before).update(from: src, count: length)
-                let tail = out + before + length
-                for i in 0..<after { tail[i] = src[highMap[i]] }
+                if mode == .constant {
+                    // Constant before, the source run (or an outer axis's constant), constant after.
+                    NDArray.fillRun(out, low, before)
+                    if let p = rowPending {
+                        NDArray.fillRun(out + before, p, length)
+                    } else {
+                        NDArray.copyRun(out + before, src, length)
+                    }
+                    NDArray.fillRun(out + before + length, high, after)
+                } else {
+                    for i in 0..<before { out[i] = src[lowMap[i]] }
+                    NDArray.copyRun(out + before, src, length)
+                    let tail = out + before + length
+                    for i in 0..<after { tail[i] = src[highMap[i]] }
+                }
+                out += rowLength
             }
-            out += rowLength
-            // Advance the odometer over the outer axes.
-            var axis = last - 1
+            var axis = fast - 1
             while axis >= 0 {
                 index[axis] += 1
                 if index[axis] < outShape[axis] { break }
@@ -467,6 +497,24 @@ extension NDArray {
                 axis -= 1
             }
             if axis < 0 { return result }
+        }
+    }
+
+    /// Copies `n` elements; short runs element by element (cheaper than a call).
+    private static func copyRun(_ dst: UnsafeMutablePointer<Double>, _ src: UnsafePointer<Double>, _ n: Int) {
+        if n < 16 {
+            for j in 0..<n { dst[j] = src[j] }
+        } else {
+            dst.update(from: src, count: n)
+        }
+    }
+
+    /// Writes `value` into `n` elements; short runs element by element.
+    private static func fillRun(_ dst: UnsafeMutablePointer<Double>, _ value: Double, _ n: Int) {
+        if n < 16 {
+            for j in 0..<n { dst[j] = value }
+        } else {
+            dst.update(repeating: value, count: n)
         }
     }
 

@@ -98,7 +98,18 @@ extension Library {
         if Operators.number(v) != nil { return [try Coerce.int(v, what: "repeats")] }
         let r = try Coerce.array(v, what: "repeats")
         guard r.ndim <= 1 else { throw ADLError.value("object too deep for desired array") }
-        return try r.values.map { try Coerce.int(.float($0), what: "repeats") }
+        var counts = [Int](repeating: 0, count: r.count)
+        let values = r.data
+        for i in 0..<r.count {
+            let x = values[i]
+            // The check of Coerce.int inline (it runs once per element); its error when it fails.
+            if abs(x) < 9.2e18, Double(Int(x)) == x {
+                counts[i] = Int(x)
+            } else {
+                counts[i] = try Coerce.int(.float(x), what: "repeats")
+            }
+        }
+        return counts
     }
 
     /// `mode` of `pad`: one of the modes ADL implements.
