@@ -95,6 +95,8 @@ def _sizes(name, args, kwargs):
     if name == "reshape":  # reshape(a, shape) and a.reshape(*shape): every later argument
         args = (args[0], *(_shape_arg(a) for a in args[1:]))
     kwargs = {k: _shape_arg(v) if k in _SIZE_KEYWORDS else v for k, v in kwargs.items()}
+    if name in _INT_ARGUMENTS:
+        args, kwargs = _int_arguments(name, args, kwargs)
     return args, kwargs
 
 
@@ -405,32 +407,57 @@ def flatten(x):
     return np.asarray(x).flatten()
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    x = np.asarray(x, dtype=np.float64)
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    r = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-    if not keepdims:
-        r = np.squeeze(r, axis=axis)
-    return _floatify(r)
+# --------------------------------------------------------------------------------------
+# Statistics and shape functions (std var cumsum cumprod logsumexp softmax log_softmax
+# sigmoid, expand_dims squeeze concatenate stack ... tile repeat pad flip)
+# --------------------------------------------------------------------------------------
+
+# Arguments that NumPy wants as ints but an ADL program writes as list displays, which
+# are float arrays (`repeat(a, [1, 2])`, `pad(a, [[1, 2], [0, 1]])`, `tile(a, [2, 3])`):
+# the position of the argument of each function (and method), and its keyword.
+_INT_ARGUMENTS = {"repeat": (1, "repeats"), "tile": (1, "reps"), "pad": (1, "pad_width"),
+                  "broadcast_to": (1, "shape"), "expand_dims": (1, "axis")}
 
 
-def softmax(x, axis=-1):
+def _int_array(x):
+    """`x` with integral floats (also inside arrays, lists and tuples) made ints."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and np.all(np.isfinite(x)) and np.all(x == np.round(x)):
+        return x.astype(np.int64)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_int_array(v) for v in x)
+    return _index_part(x)
+
+
+def _int_arguments(name, args, kwargs):
+    """`args`/`kwargs` of `name` with its int argument (`_INT_ARGUMENTS`) made ints."""
+    position, keyword = _INT_ARGUMENTS[name]
+    if len(args) > position:
+        args = (*args[:position], _int_array(args[position]), *args[position + 1:])
+    if keyword in kwargs:
+        kwargs = {**kwargs, keyword: _int_array(kwargs[keyword])}
+    return args, kwargs
+
+
+def logsumexp(a, axis=None, keepdims=False):
+    import scipy.special  # noqa: PLC0415 - only programs that use it pay for the import
+    return _floatify(scipy.special.logsumexp(a, axis=axis, keepdims=keepdims))
+
+
+def softmax(x, axis=-1):  # jax.nn.softmax
     x = np.asarray(x, dtype=np.float64)
     z = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return _floatify(z / np.sum(z, axis=axis, keepdims=True))
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x, axis=-1):  # jax.nn.log_softmax
     x = np.asarray(x, dtype=np.float64)
     s = x - np.max(x, axis=axis, keepdims=True)
     return _floatify(s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True)))
 
 
-def sigmoid(x):
-    x = np.asarray(x, dtype=np.float64)
-    e = np.exp(-np.abs(x))
-    return _floatify(np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)))
+def sigmoid(x):  # scipy.special.expit, jax.nn.sigmoid
+    import scipy.special  # noqa: PLC0415
+    return _floatify(scipy.special.expit(np.asarray(x, dtype=np.float64)))
 
 
 def help(name=None):  # noqa: A001 - a stand-in: ADL's help text is not compared

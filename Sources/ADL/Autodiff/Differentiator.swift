@@ -19,7 +19,10 @@ final class Differentiator {
     let function: Value
     let argnums: [Int]
     let mode: Mode
+    /// `grad(f)`, `value_and_grad(f)`...: the builtin that made it and the function's name.
     let name: String
+    let kind: String
+    let functionName: String
     /// False when only the gradients are wanted: the compiled trace then
     /// computes no more of the function's value than the gradients need
     /// (`run` returns `.none` in its place).
@@ -44,12 +47,15 @@ final class Differentiator {
     private var entries: [Entry] = []
     private static let maxEntries = 16
 
-    init(function: Value, argnums: [Int], mode: Mode, name: String, returnsValue: Bool = true) {
+    init(function: Value, argnums: [Int], mode: Mode, kind: String, returnsValue: Bool = true,
+         functionName: String? = nil) {
         self.function = function
+        self.kind = kind
+        self.functionName = functionName ?? Library.functionName(function)
+        self.name = "\(kind)(\(self.functionName))"
         self.returnsValue = returnsValue
         self.argnums = argnums
         self.mode = mode
-        self.name = name
     }
 
     /// `[value, gradient for each of argnums]` at `args` (and `seed` for `.vjp`).
@@ -62,6 +68,7 @@ final class Differentiator {
         let keys = positional.enumerated().map { key($0.offset, $0.element) }
         // Each cached trace for these shapes, until one's guards all hold.
         for entry in entries where matches(entry, keys, args.keywords) {
+            if mode == .vjp, let seed { try checkCotangent(seed, entry.resultShape) }
             guard let extra = externalArguments(entry, vm) else { continue }
             do {
                 return try runCompiled(entry.proto, vm, positional, seed: seed ?? ones(entry), extra: extra)
@@ -221,9 +228,7 @@ final class Differentiator {
         case .vjp:
             _ = try Coerce.array(out, what: "the function's result")
             let s = try seed.map { Trace.concrete($0) } ?? .array(try NDArray.full(ops.shape(out), 1, isBool: false))
-            if ops.shape(s) != ops.shape(out) {
-                throw ADLError(.shape, "the cotangent has shape \(Formatting.shape(ops.shape(s))) but the function's result has shape \(Formatting.shape(ops.shape(out)))")
-            }
+            try checkCotangent(s, ops.shape(out))
             seedValue = try trace.input(args.positional.count, s)
         }
 
@@ -254,14 +259,26 @@ final class Differentiator {
         return (proto, first, trace)
     }
 
+    private func checkCotangent(_ seed: Value, _ resultShape: [Int]) throws {
+        let shape: [Int]
+        switch seed {
+        case .array(let a): shape = a.shape
+        case .int, .float, .bool: shape = []
+        default: throw ADLError.type("the cotangent must be a number or an array, not a '\(seed.typeName)'")
+        }
+        if shape != resultShape {
+            throw ADLError(.shape, "the cotangent has shape \(Formatting.shape(shape)) but \(functionName) returned an array of shape \(Formatting.shape(resultShape))")
+        }
+    }
+
     private func checkScalar(_ out: Value) throws {
         switch out {
         case .float, .int, .bool: return
         case .array(let a) where a.shape.isEmpty: return
         case .array(let a):
-            throw ADLError.type("grad requires a function with a scalar output, but \(name.dropFirst(5).dropLast()) returned an array of shape \(Formatting.shape(a.shape)); use jacobian(f) for the full derivative or elementwise_grad(f) for the gradient of sum(f)")
+            throw ADLError.type("\(kind) requires a function with a scalar output, but \(functionName) returned an array of shape \(Formatting.shape(a.shape)); use jacobian(f) for the full derivative or elementwise_grad(f) for the gradient of sum(f)")
         default:
-            throw ADLError.type("grad requires a function with a scalar output, but it returned a '\(out.typeName)'")
+            throw ADLError.type("\(kind) requires a function with a scalar output, but \(functionName) returned a '\(out.typeName)'")
         }
     }
 }

@@ -243,12 +243,26 @@ enum Rules {
                 d = try ops.div(d, count.value)
             }
             return try one(d)
-        case "prod":                                                             // d prod = prod / a
-            let d = try expandReduced(g, input: a, axis: x.count > 1 ? x[1] : named["axis"],
-                                      keepdims: x.count > 2 ? x[2] : named["keepdims"], ops: ops)
-            let o = try expandReduced(out, input: a, axis: x.count > 1 ? x[1] : named["axis"],
-                                      keepdims: x.count > 2 ? x[2] : named["keepdims"], ops: ops)
-            return try one(ops.mul(d, ops.div(o, a)))
+        case "prod":
+            // d prod / d a_i = the product of the other factors: the exclusive products
+            // from the left and from the right, with no division (exact at zeros).
+            let axisValue = x.count > 1 ? x[1] : named["axis"]
+            let d = try expandReduced(g, input: a, axis: axisValue, keepdims: x.count > 2 ? x[2] : named["keepdims"], ops: ops)
+            let shape = ops.shape(a)
+            if shape.isEmpty { return try one(d) }
+            var axis: Int? = nil
+            if let v = axisValue, !isNone(v) {
+                guard let axes = try Library.axes(Trace.concrete(v)), axes.count == 1 else {
+                    let o = try expandReduced(out, input: a, axis: axisValue, keepdims: x.count > 2 ? x[2] : named["keepdims"], ops: ops)
+                    return try one(ops.mul(d, ops.div(o, a)))
+                }
+                axis = axes[0] < 0 ? axes[0] + shape.count : axes[0]
+            }
+            let flat = axis == nil ? try ops.call("ravel", [a]) : a
+            let k = axis ?? 0
+            let others = try otherFactors(flat, axis: k, ops: ops)
+            let shaped = axis == nil ? try ops.call("reshape", [others, ops.shapeValue(shape)]) : others
+            return try one(ops.mul(d, shaped))
         case "max", "min", "amax", "amin":
             // The gradient goes to the extreme elements, split evenly between ties.
             let axis = x.count > 1 ? x[1] : named["axis"], keep = x.count > 2 ? x[2] : named["keepdims"]
@@ -284,6 +298,28 @@ enum Rules {
 
             throw ADLError(.notImplemented, "differentiating \(name)() is not supported yet")
         }
+    }
+
+    /// For each element of `a`, the product of the other elements along `axis`.
+    static func otherFactors(_ a: Value, axis k: Int, ops: GradientOps) throws -> Value {
+        let shape = ops.shape(a)
+        let n = shape[k]
+        if n == 0 { return a }
+        var edge = shape
+        edge[k] = 1
+        let ones = Value.array(try NDArray.full(edge, 1, isBool: false))
+        let all = Value.slice(SliceObject(start: .none, stop: .none, step: .none))
+        func cut(_ v: Value, _ start: Int?, _ stop: Int?) throws -> Value {
+            var index = [Value](repeating: all, count: k)
+            index.append(.slice(SliceObject(start: start.map { .int($0) } ?? .none, stop: stop.map { .int($0) } ?? .none, step: .none)))
+            return try ops.vm.getIndex(v, index)
+        }
+        let axis: (name: String, value: Value) = ("axis", .int(k))
+        let fromLeft = try ops.call("cumprod", [a], [axis])
+        let fromRight = try ops.call("flip", [ops.call("cumprod", [ops.call("flip", [a], [axis])], [axis])], [axis])
+        let left = try ops.call("concatenate", [.tuple(TupleObject([ones, try cut(fromLeft, nil, -1)]))], [axis])
+        let right = try ops.call("concatenate", [.tuple(TupleObject([try cut(fromRight, 1, nil), ones]))], [axis])
+        return try ops.mul(left, right)
     }
 
     /// How many leading positional operands the rule of `name` reads.

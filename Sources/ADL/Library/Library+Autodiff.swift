@@ -10,7 +10,7 @@ extension Library {
         t.register("grad") { _, args in
             let p = try args.bind("grad", ["fun", "argnums"], required: 1)
             let (f, argnums, isTuple) = try differentiable(p[0], p[1], "grad")
-            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))",
+            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, kind: "grad",
                                      returnsValue: false)
             return derived(d) { vm, args in
                 let r = try d.run(vm, args)
@@ -20,7 +20,7 @@ extension Library {
         t.register("value_and_grad") { _, args in
             let p = try args.bind("value_and_grad", ["fun", "argnums"], required: 1)
             let (f, argnums, isTuple) = try differentiable(p[0], p[1], "value_and_grad")
-            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "value_and_grad(\(functionName(f)))")
+            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, kind: "value_and_grad")
             return derived(d) { vm, args in
                 let r = try d.run(vm, args)
                 return .tuple(TupleObject([r[0], isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]]))
@@ -29,7 +29,7 @@ extension Library {
         t.register("elementwise_grad") { _, args in
             let p = try args.bind("elementwise_grad", ["fun", "argnums"], required: 1)
             let (f, argnums, isTuple) = try differentiable(p[0], p[1], "elementwise_grad")
-            let d = Differentiator(function: f, argnums: argnums, mode: .elementwise, name: "elementwise_grad(\(functionName(f)))",
+            let d = Differentiator(function: f, argnums: argnums, mode: .elementwise, kind: "elementwise_grad",
                                      returnsValue: false)
             return derived(d) { vm, args in
                 let r = try d.run(vm, args)
@@ -39,22 +39,22 @@ extension Library {
         t.register("jacobian") { _, args in
             let p = try args.bind("jacobian", ["fun", "argnums"], required: 1)
             let (f, argnums, isTuple) = try differentiable(p[0], p[1], "jacobian")
-            return jacobian(f, argnums, isTuple, name: "jacobian(\(functionName(f)))")
+            return jacobian(f, argnums, isTuple, kind: "jacobian")
         }
         t.register("hessian") { _, args in
             let p = try args.bind("hessian", ["fun", "argnums"], required: 1)
             let (f, argnums, _) = try differentiable(p[0], p[1], "hessian")
             guard argnums.count == 1 else { throw ADLError.argument("hessian() takes a single int argnums") }
-            let g = Differentiator(function: f, argnums: argnums, mode: .gradient, name: "grad(\(functionName(f)))",
+            let g = Differentiator(function: f, argnums: argnums, mode: .gradient, kind: "grad",
                                    returnsValue: false)
             let gradient = derived(g) { vm, args in try g.run(vm, args)[1] }
-            return jacobian(gradient, argnums, false, name: "hessian(\(functionName(f)))")
+            return jacobian(gradient, argnums, false, kind: "hessian", of: functionName(f))
         }
         t.register("vjp") { vm, args in
             guard let f = args.positional.first else { throw ADLError.argument("vjp() missing 1 required positional argument: 'fun'") }
             try checkCallable(f, "vjp")
             let primals = Array(args.positional.dropFirst())
-            let d = Differentiator(function: f, argnums: Array(primals.indices), mode: .vjp, name: "vjp(\(functionName(f)))")
+            let d = Differentiator(function: f, argnums: Array(primals.indices), mode: .vjp, kind: "vjp")
             let value = try d.run(vm, Arguments(primals))[0]
             let pullback = derived(d) { vm, pargs in
                 let g = try pargs.exactly("pullback", 1)[0]
@@ -78,7 +78,7 @@ extension Library {
             for (k, (x, v)) in zip(primals, tangents).enumerated() where ops.shape(x) != ops.shape(v) {
                 throw ADLError(.shape, "the tangent for primal \(k) has shape \(Formatting.shape(ops.shape(v))) but the primal has shape \(Formatting.shape(ops.shape(x)))")
             }
-            let pullback = Differentiator(function: f, argnums: Array(primals.indices), mode: .vjp, name: "vjp(\(functionName(f)))")
+            let pullback = Differentiator(function: f, argnums: Array(primals.indices), mode: .vjp, kind: "vjp")
             let value = try pullback.run(vm, Arguments(primals))[0]
             let pairing = BuiltinFunction("jvp(\(functionName(f)))") { vm, uargs in
                 let cotangents = try pullback.run(vm, Arguments(primals), seed: uargs.positional[0]).dropFirst()
@@ -90,7 +90,7 @@ extension Library {
                 return total
             }
             pairing.tracesItself = true
-            let linear = Differentiator(function: .builtin(pairing), argnums: [0], mode: .gradient, name: pairing.name)
+            let linear = Differentiator(function: .builtin(pairing), argnums: [0], mode: .gradient, kind: "jvp", functionName: functionName(f))
             let u = Value.wrap(try NDArray(shape: ops.shape(value)))
             let tangentOut = try linear.run(vm, Arguments([u]))[1]
             return .tuple(TupleObject([value, tangentOut]))
@@ -106,19 +106,13 @@ extension Library {
             let p = try args.bind("index_add", ["a", "index", "values"], required: 3)
             return try indexAdd(p[0] ?? .none, p[1] ?? .none, p[2] ?? .none)
         }
-        if t.function(named: "broadcast_to") == nil {
-            t.register("broadcast_to") { _, args in
-                let p = try args.bind("broadcast_to", ["array", "shape"], required: 2)
-                return Value.wrap(try Coerce.array(p[0] ?? .none).broadcast(to: try Coerce.shape(p[1] ?? .none)))
-            }
-        }
         t.register("checkgrad") { vm, args in
             let p = try args.bind("checkgrad", ["fun", "x", "eps"], required: 2)
             let f = p[0] ?? .none
             try checkCallable(f, "checkgrad")
             let x = try Coerce.array(p[1] ?? .none).asFloat()
             let eps = try p[2].nonNone.map { try Coerce.double($0, what: "eps") } ?? 1e-6
-            let d = Differentiator(function: f, argnums: [0], mode: .gradient, name: "grad(\(functionName(f)))")
+            let d = Differentiator(function: f, argnums: [0], mode: .gradient, kind: "grad")
             let xv = Value.wrap(x)
             let g = try Coerce.array(try d.run(vm, Arguments([xv]))[1])
             var worst = 0.0
@@ -189,8 +183,8 @@ extension Library {
     }
 
     /// jacobian(f): one vector-Jacobian product per element of f's result.
-    static func jacobian(_ f: Value, _ argnums: [Int], _ isTuple: Bool, name: String) -> Value {
-        let d = Differentiator(function: f, argnums: argnums, mode: .vjp, name: name)
+    static func jacobian(_ f: Value, _ argnums: [Int], _ isTuple: Bool, kind: String, of name: String? = nil) -> Value {
+        let d = Differentiator(function: f, argnums: argnums, mode: .vjp, kind: kind, functionName: name)
         return derived(d) { vm, args in
             let first = try d.run(vm, args)
             let ops = GradientOps(vm: vm)

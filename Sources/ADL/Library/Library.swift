@@ -12,7 +12,9 @@ public enum Library {
         registerCreation(table)
         registerElementwise(table)
         registerReductions(table)
+        registerStatistics(table)
         registerShapeAndLinearAlgebra(table)
+        registerJoining(table)
         registerAutodiff(table)
         registerMethods(table)
         table.constants = [("pi", .float(Double.pi)), ("e", .float(M_E)), ("inf", .float(.infinity)),

@@ -222,7 +222,12 @@ public enum Coerce {
             }
             throw ADLError.shape("cannot use a ragged list as an array: element shapes \(shapes.joined(separator: " "))")
         case .tuple(let t):
-            return try array(Operators.display(t.items), what: what)
+            // Nested tuples are nested sequences, as for np.array: ((1, 2), (3, 4)) is 2-d.
+            let items = try t.items.map { item -> Value in
+                if case .tuple = item { return .array(try array(item, what: what)) }
+                return item
+            }
+            return try array(Operators.display(items), what: what)
         default:
             throw ADLError.type("\(what) must be an array or a number, not '\(v.typeName)'")
         }
