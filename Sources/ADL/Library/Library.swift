@@ -10,10 +10,12 @@ public enum Library {
         let table = BuiltinTable()
         registerCore(table)
         registerCreation(table)
+        registerRandom(table)
         registerElementwise(table)
         registerReductions(table)
         registerShapeAndLinearAlgebra(table)
         registerMethods(table)
+        registerIO(table)
         table.constants = [("pi", .float(Double.pi)), ("e", .float(M_E)), ("inf", .float(.infinity)),
                            ("nan", .float(.nan)), ("newaxis", .none), ("argv", .list(ListObject([])))]
         return table
