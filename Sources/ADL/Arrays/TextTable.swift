@@ -380,8 +380,16 @@ struct PercentFormat {
     private func convert(_ x: Double, _ c: Conversion, isBool: Bool) throws -> String? {
         switch c.type {
         case "e", "E", "f", "F", "g", "G":
-            return printf("%" + c.flags + (c.width.map(String.init) ?? "") + "." + String(c.precision ?? 6)
-                          + String(Character(c.type)), x)
+            let tail = "." + String(c.precision ?? 6) + String(Character(c.type))
+            if !x.isFinite, c.flags.contains("0"), !c.flags.contains("-"), let width = c.width {
+                // Python pads inf and nan with zeros after the sign ('%08.2f' % inf is '00000inf'); C with spaces.
+                var body = printf("%" + String(c.flags.filter { $0 != "0" }) + tail, x)
+                let signed = body.first.map { "+- ".contains($0) } ?? false
+                let zeros = String(repeating: "0", count: Swift.max(0, width - body.count))
+                body.insert(contentsOf: zeros, at: signed ? body.index(after: body.startIndex) : body.startIndex)
+                return body
+            }
+            return printf("%" + c.flags + (c.width.map(String.init) ?? "") + tail, x)
         case "d", "i", "u":
             if x.isNaN { throw TextTableError("cannot convert float NaN to integer") }
             if x.isInfinite { throw TextTableError("cannot convert float infinity to integer") }

@@ -72,16 +72,32 @@ extension Library {
         switch seed {
         case .int, .float, .bool:
             state.seed(try word(seed))
-        case .array(let a) where a.ndim == 0:
-            state.seed(try word(.float(a.data[0])))
-        case .array, .list, .tuple:
-            let a = try Coerce.array(seed, what: "seed")
+        case .array(let a) where a.ndim != 1 && a.count == 1:
+            state.seed(try word(.float(a.data[0])))  // NumPy squeezes a one-element array to an int
+        case .array(let a):
+            // A 1-d array is what a list display `[1, 2]` makes: it seeds as NumPy's list does.
             if a.count == 0 { throw ADLError.value("Seed must be non-empty") }
             if a.ndim != 1 { throw ADLError.value("Seed array must be 1-d") }
             state.seed(words: try (0..<a.count).map { try word(.float(a.data[$0])) })
+        case .list(let l):
+            try seedState(state, sequence: l.items)
+        case .tuple(let t):
+            try seedState(state, sequence: t.items)
         default:
             throw ADLError.type("seed must be an integer or a sequence of integers, not '\(seed.typeName)'")
         }
+    }
+
+    /// Seeds `state` from the items of a list or tuple (a list of ints, or any array display).
+    private static func seedState(_ state: RandomState, sequence items: [Value]) throws {
+        if items.isEmpty { throw ADLError.value("Seed must be non-empty") }
+        let words = try items.map { item -> UInt32 in
+            if case .array = item { throw ADLError.value("Seed array must be 1-d") }
+            let n = try Coerce.int(item, what: "seed")
+            guard n >= 0, n <= Int(UInt32.max) else { throw ADLError.value("Seed must be between 0 and 2**32 - 1") }
+            return UInt32(n)
+        }
+        state.seed(words: words)
     }
 
     /// A fresh array of `shape` filled by successive calls of `draw`.
