@@ -10,7 +10,7 @@
 // the dtypes bool, int8–int64, uint8–uint64, float16, float32 and float64,
 // converted to ADL's float64 (or bool). Writing gives exactly what `np.save`
 // gives for a float64 ('<f8') or bool ('|b1') array: version 1.0, NumPy's
-// header text and padding.
+// header text and padding (version 2.0 for a header too long for 1.0).
 
 /// The `.npy` reader and writer. Errors are plain descriptions ("the magic
 /// string is not correct..."); the caller prefixes the file name.
@@ -101,28 +101,30 @@ public enum NpyFormat {
     /// Converts `count` raw elements to doubles.
     private static func convert(_ source: UnsafePointer<UInt8>, count: Int, kind: ElementKind, size: Int,
                                 bigEndian: Bool, into out: UnsafeMutablePointer<Double>) {
-        for i in 0..<count {
-            let p = source + i * size
-            var bits: UInt64 = 0
-            for b in 0..<size {
-                let byte = UInt64(bigEndian ? p[b] : p[size - 1 - b])
-                bits = (bits << 8) | byte
+        let raw = UnsafeRawPointer(source)
+        let swap = bigEndian == (1.littleEndian == 1)  // the file's order is not the machine's
+        @inline(__always) func load<T: FixedWidthInteger>(_ i: Int, _: T.Type) -> T {
+            let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
+            return swap ? v.byteSwapped : v
+        }
+        switch (kind, size) {
+        case (.float, 8):
+            if !swap {
+                UnsafeMutableRawPointer(out).copyMemory(from: raw, byteCount: count * 8)
+            } else {
+                for i in 0..<count { out[i] = Double(bitPattern: load(i, UInt64.self)) }
             }
-            switch kind {
-            case .bool:
-                out[i] = bits != 0 ? 1 : 0
-            case .unsigned:
-                out[i] = Double(bits)
-            case .signed:
-                let shift = UInt64(64 - 8 * size)
-                out[i] = Double(Int64(bitPattern: bits << shift) >> Int64(shift))
-            case .float:
-                switch size {
-                case 2: out[i] = halfToDouble(UInt16(truncatingIfNeeded: bits))
-                case 4: out[i] = Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
-                default: out[i] = Double(bitPattern: bits)
-                }
-            }
+        case (.float, 4): for i in 0..<count { out[i] = Double(Float(bitPattern: load(i, UInt32.self))) }
+        case (.float, _): for i in 0..<count { out[i] = halfToDouble(load(i, UInt16.self)) }
+        case (.bool, _): for i in 0..<count { out[i] = source[i] != 0 ? 1 : 0 }
+        case (.signed, 1): for i in 0..<count { out[i] = Double(Int8(bitPattern: source[i])) }
+        case (.signed, 2): for i in 0..<count { out[i] = Double(load(i, Int16.self)) }
+        case (.signed, 4): for i in 0..<count { out[i] = Double(load(i, Int32.self)) }
+        case (.signed, _): for i in 0..<count { out[i] = Double(load(i, Int64.self)) }
+        case (.unsigned, 1): for i in 0..<count { out[i] = Double(source[i]) }
+        case (.unsigned, 2): for i in 0..<count { out[i] = Double(load(i, UInt16.self)) }
+        case (.unsigned, 4): for i in 0..<count { out[i] = Double(load(i, UInt32.self)) }
+        case (.unsigned, _): for i in 0..<count { out[i] = Double(load(i, UInt64.self)) }
         }
     }
 
@@ -229,26 +231,35 @@ public enum NpyFormat {
         if let first = array.shape.first {
             header += String(repeating: " ", count: Swift.max(0, growthAxisMaxDigits - String(first).count))
         }
-        // magic (6) + version (2) + length (2) + header + padding + "\n" is a multiple of 64.
-        let unpadded = 10 + header.utf8.count + 1
-        let padding = (64 - unpadded % 64) % 64
-        let headerLength = header.utf8.count + padding + 1
-        var bytes = magic + [1, 0, UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)]
-        bytes.append(contentsOf: header.utf8)
-        bytes.append(contentsOf: [UInt8](repeating: 0x20, count: padding))
-        bytes.append(0x0A)
-        let start = bytes.count
-        if array.isBool {
-            bytes.append(contentsOf: (0..<array.count).map { array.data[$0] != 0 ? 1 : 0 })
-        } else {
-            bytes.append(contentsOf: repeatElement(0, count: array.count * 8))
-            for i in 0..<array.count {
-                var bits = array.data[i].bitPattern
-                for b in 0..<8 {
-                    bytes[start + 8 * i + b] = UInt8(truncatingIfNeeded: bits)
-                    bits >>= 8
+        // magic (6) + version (2) + length + header + padding + "\n" is a multiple of 64. The
+        // length takes 2 bytes in version 1.0; a header too long for them needs version 2.0
+        // and 4 bytes, as NumPy's _wrap_header_guess_version chooses.
+        func preamble(lengthSize: Int) -> [UInt8]? {
+            let unpadded = 8 + lengthSize + header.utf8.count + 1
+            let padding = (64 - unpadded % 64) % 64
+            let headerLength = header.utf8.count + padding + 1
+            if lengthSize == 2 && headerLength > 0xFFFF { return nil }
+            let length = (0..<lengthSize).map { UInt8(truncatingIfNeeded: headerLength >> (8 * $0)) }
+            return magic + [lengthSize == 2 ? 1 : 2, 0] + length + Array(header.utf8)
+                + [UInt8](repeating: 0x20, count: padding) + [0x0A]
+        }
+        let preamble = preamble(lengthSize: 2) ?? preamble(lengthSize: 4) ?? []
+        let itemSize = array.isBool ? 1 : 8
+        let bytes = [UInt8](unsafeUninitializedCapacity: preamble.count + array.count * itemSize) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            preamble.withUnsafeBufferPointer { p in
+                if let source = p.baseAddress { base.initialize(from: source, count: p.count) }
+            }
+            let out = base + preamble.count
+            if array.isBool {
+                for i in 0..<array.count { out[i] = array.data[i] != 0 ? 1 : 0 }
+            } else {
+                let raw = UnsafeMutableRawPointer(out)
+                for i in 0..<array.count {
+                    raw.storeBytes(of: array.data[i].bitPattern.littleEndian, toByteOffset: 8 * i, as: UInt64.self)
                 }
             }
+            initialized = buffer.count
         }
         return bytes
     }

@@ -17,32 +17,27 @@
 import Darwin
 #endif
 
-/// The MT19937 bit generator: 624 words of state and a read position.
-public struct MersenneTwister: Sendable {
+/// The MT19937 bit generator: 624 words of state and a read position, in a
+/// buffer of its own so that drawing costs no copy-on-write or bounds checks.
+public final class MersenneTwister {
     static let stateLength = 624
     private static let shift = 397
     private static let matrixA: UInt32 = 0x9908_B0DF
     private static let upperMask: UInt32 = 0x8000_0000
     private static let lowerMask: UInt32 = 0x7FFF_FFFF
 
-    private var key: [UInt32]
-    private var position: Int
+    private let key = UnsafeMutablePointer<UInt32>.allocate(capacity: stateLength)
+    private var position = stateLength
 
     /// The state `init_genrand(seed)` makes (NumPy's `mt19937_seed`).
     public init(seed: UInt32) {
-        key = [UInt32](repeating: 0, count: Self.stateLength)
-        var s = seed
-        for i in 0..<Self.stateLength {
-            key[i] = s
-            s = 1_812_433_253 &* (s ^ (s >> 30)) &+ UInt32(i + 1)
-        }
-        position = Self.stateLength
+        initialize(seed: seed)
     }
 
     /// The state `init_by_array(words)` makes (NumPy's `mt19937_init_by_array`);
     /// `words` must not be empty.
     public init(words: [UInt32]) {
-        self.init(seed: 19_650_218)
+        initialize(seed: 19_650_218)
         let n = Self.stateLength
         var i = 1, j = 0
         for _ in 0..<Swift.max(n, words.count) {
@@ -68,23 +63,36 @@ public struct MersenneTwister: Sendable {
         key[0] = 0x8000_0000  // a nonzero state whatever the key
     }
 
-    /// Regenerates the 624 words of the block.
-    private mutating func generate() {
-        let n = Self.stateLength, m = Self.shift
-        key.withUnsafeMutableBufferPointer { mt in
-            func twist(_ i: Int, _ next: Int, _ far: Int) {
-                let y = (mt[i] & Self.upperMask) | (mt[next] & Self.lowerMask)
-                mt[i] = mt[far] ^ (y >> 1) ^ ((0 &- (y & 1)) & Self.matrixA)
-            }
-            for i in 0..<(n - m) { twist(i, i + 1, i + m) }
-            for i in (n - m)..<(n - 1) { twist(i, i + 1, i + m - n) }
-            twist(n - 1, 0, m - 1)
+    deinit {
+        key.deallocate()
+    }
+
+    private func initialize(seed: UInt32) {
+        var s = seed
+        for i in 0..<Self.stateLength {
+            key[i] = s
+            s = 1_812_433_253 &* (s ^ (s >> 30)) &+ UInt32(i + 1)
         }
+        position = Self.stateLength
+    }
+
+    /// Regenerates the 624 words of the block.
+    private func generate() {
+        let n = Self.stateLength, m = Self.shift
+        let mt = key
+        @inline(__always) func twist(_ i: Int, _ next: Int, _ far: Int) {
+            let y = (mt[i] & Self.upperMask) | (mt[next] & Self.lowerMask)
+            mt[i] = mt[far] ^ (y >> 1) ^ ((0 &- (y & 1)) & Self.matrixA)
+        }
+        for i in 0..<(n - m) { twist(i, i + 1, i + m) }
+        for i in (n - m)..<(n - 1) { twist(i, i + 1, i + m - n) }
+        twist(n - 1, 0, m - 1)
         position = 0
     }
 
     /// The next tempered 32-bit output.
-    public mutating func next32() -> UInt32 {
+    @inline(__always)
+    public func next32() -> UInt32 {
         if position == Self.stateLength { generate() }
         var y = key[position]
         position += 1
@@ -96,7 +104,8 @@ public struct MersenneTwister: Sendable {
     }
 
     /// A double in [0, 1) with 53 random bits: ((a >> 5) * 2^26 + (b >> 6)) / 2^53.
-    public mutating func nextDouble() -> Double {
+    @inline(__always)
+    public func nextDouble() -> Double {
         let a = Double(next32() >> 5), b = Double(next32() >> 6)
         return (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
     }
@@ -141,6 +150,18 @@ public final class RandomState {
     public func nextDouble() -> Double {
         if !isSeeded { seedFromClock() }
         return twister.nextDouble()
+    }
+
+    /// `count` uniform doubles into `out`, as `count` calls of `nextDouble`.
+    public func fillUniform(_ out: UnsafeMutablePointer<Double>, count: Int) {
+        if !isSeeded { seedFromClock() }
+        let t = twister
+        for i in 0..<count { out[i] = t.nextDouble() }
+    }
+
+    /// `count` normal deviates into `out`, as `count` calls of `nextGauss`.
+    public func fillGauss(_ out: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { out[i] = nextGauss() }
     }
 
     /// A standard normal deviate (NumPy's `legacy_gauss`): the polar method,

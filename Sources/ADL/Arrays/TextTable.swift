@@ -46,60 +46,64 @@ public enum TextTable {
 
     // MARK: - Reading
 
-    /// The array that `text` holds.
-    public static func read(_ text: String, _ options: ReadOptions) throws -> NDArray {
-        let scalars = Array(text.unicodeScalars)
-        let comments = options.comments.map { Array($0.unicodeScalars) }
+    /// The array that `text` (UTF-8) holds. The parse works on the bytes: line
+    /// breaks, digits and the usual delimiters are ASCII, and a multi-byte
+    /// character is decoded only where whitespace matters.
+    public static func read(_ text: [UInt8], _ options: ReadOptions) throws -> NDArray {
         var values: [Double] = []
         var columns: Int?
         var rows = 0
-        var line = 0
-        var start = 0
-        while start < scalars.count {
-            // One line: scalars[start..<end], the next starts after its line break.
-            var end = start
-            while end < scalars.count, scalars[end] != "\n", scalars[end] != "\r" { end += 1 }
-            var next = end + 1
-            if end < scalars.count, scalars[end] == "\r", next < scalars.count, scalars[next] == "\n" { next += 1 }
-            defer { start = next }
-            line += 1
-            if line <= options.skiprows { continue }
-            if let maxRows = options.maxRows, rows >= maxRows { break }
+        try text.withUnsafeBufferPointer { buffer in
+            let comments = options.comments.map { Array($0.utf8) }
+            let delimiter = options.delimiter.map { Array(String($0).utf8) }
+            var fields: [Range<Int>] = []
+            var line = 0
+            var start = 0
+            while start < buffer.count {
+                // One line: buffer[start..<end]; the next starts after its line break.
+                var end = start
+                while end < buffer.count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
+                var next = end + 1
+                if end < buffer.count, buffer[end] == 0x0D, next < buffer.count, buffer[next] == 0x0A { next += 1 }
+                defer { start = next }
+                line += 1
+                if line <= options.skiprows { continue }
+                if let maxRows = options.maxRows, rows >= maxRows { break }
 
-            let content = stripComment(scalars[start..<end], comments)
-            let fields = split(content, options.delimiter)
-            if fields.isEmpty { continue }
-            let picked: [Int]
-            if let usecols = options.usecols {
-                picked = try usecols.map { u in
-                    let index = u < 0 ? u + fields.count : u
-                    guard index >= 0, index < fields.count else {
-                        throw TextTableError("invalid column index \(u) at row \(rows + 1) with \(fields.count) columns")
+                let contentEnd = commentStart(buffer, start, end, comments)
+                split(buffer, start, contentEnd, delimiter, into: &fields)
+                if fields.isEmpty { continue }
+                let count = fields.count
+                func convert(_ index: Int) throws {
+                    let field = fields[index]
+                    guard let x = options.integers ? parseInteger(buffer, field) : parseFloat(buffer, field) else {
+                        let shown = Formatting.quoted(String(decoding: UnsafeBufferPointer(rebasing: buffer[field]), as: UTF8.self))
+                        throw TextTableError("could not convert string \(shown) to \(options.integers ? "int64" : "float64") at row \(rows), column \(index + 1).")
                     }
-                    return index
+                    values.append(x)
                 }
-            } else {
-                if let columns, columns != fields.count {
-                    throw TextTableError("the number of columns changed from \(columns) to \(fields.count) at row \(rows + 1); use `usecols` to select a subset and avoid this error")
+                if let usecols = options.usecols {
+                    for u in usecols {
+                        let index = u < 0 ? u + count : u
+                        guard index >= 0, index < count else {
+                            throw TextTableError("invalid column index \(u) at row \(rows + 1) with \(count) columns")
+                        }
+                        try convert(index)
+                    }
+                } else {
+                    if let columns, columns != count {
+                        throw TextTableError("the number of columns changed from \(columns) to \(count) at row \(rows + 1); use `usecols` to select a subset and avoid this error")
+                    }
+                    columns = count
+                    for index in 0..<count { try convert(index) }
                 }
-                columns = fields.count
-                picked = Array(fields.indices)
+                rows += 1
             }
-            for index in picked {
-                let field = fields[index]
-                guard let x = options.integers ? parseInteger(field) : parseFloat(field) else {
-                    let shown = Formatting.quoted(String(String.UnicodeScalarView(field)))
-                    throw TextTableError("could not convert string \(shown) to \(options.integers ? "int64" : "float64") at row \(rows), column \(index + 1).")
-                }
-                values.append(x)
-            }
-            rows += 1
         }
         let width = options.usecols?.count ?? columns ?? 1
         var shape = [rows, width]
         // np.loadtxt's _ensure_ndmin_ndarray: squeeze, then pad to ndmin axes.
         if shape.count > options.ndmin { shape = shape.filter { $0 != 1 } }
-        var transpose = false
         if shape.count < options.ndmin {
             if options.ndmin == 1 {
                 shape = [1]
@@ -107,82 +111,152 @@ public enum TextTable {
                 shape = shape.isEmpty ? [1, 1] : [shape[0], 1]
             }
         }
-        if options.unpack { transpose = true }
         let array = try NDArray(shape: shape, values: values)
-        return transpose ? array.transposed() : array
+        return options.unpack ? array.transposed() : array
     }
 
-    /// The line without its comment (from the earliest comment marker on).
-    private static func stripComment(_ line: ArraySlice<Unicode.Scalar>, _ comments: [[Unicode.Scalar]])
-        -> ArraySlice<Unicode.Scalar> {
-        guard !comments.isEmpty else { return line }
-        var i = line.startIndex
-        while i < line.endIndex {
-            for marker in comments where line[i...].starts(with: marker) {
-                return line[line.startIndex..<i]
+    /// Where the line `buffer[start..<end]` stops before its comment (the earliest comment marker).
+    private static func commentStart(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                     _ comments: [[UInt8]]) -> Int {
+        guard !comments.isEmpty else { return end }
+        var i = start
+        while i < end {
+            for marker in comments where buffer[i] == marker[0] && i + marker.count <= end {
+                var k = 1
+                while k < marker.count, buffer[i + k] == marker[k] { k += 1 }
+                if k == marker.count { return i }
             }
             i += 1
         }
-        return line
+        return end
     }
 
-    /// The fields of a line (none for a blank line).
-    private static func split(_ line: ArraySlice<Unicode.Scalar>, _ delimiter: Unicode.Scalar?)
-        -> [ArraySlice<Unicode.Scalar>] {
+    /// The field ranges of `buffer[start..<end]` (none for a blank line): split at
+    /// every delimiter, or at runs of whitespace when there is none.
+    private static func split(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                              _ delimiter: [UInt8]?, into fields: inout [Range<Int>]) {
+        fields.removeAll(keepingCapacity: true)
         if let delimiter {
-            if line.isEmpty { return [] }
-            return line.split(separator: delimiter, omittingEmptySubsequences: false)
+            if start == end { return }
+            var fieldStart = start
+            var i = start
+            while i < end {
+                if buffer[i] == delimiter[0], i + delimiter.count <= end,
+                   (1..<delimiter.count).allSatisfy({ buffer[i + $0] == delimiter[$0] }) {
+                    fields.append(fieldStart..<i)
+                    i += delimiter.count
+                    fieldStart = i
+                } else {
+                    i += 1
+                }
+            }
+            fields.append(fieldStart..<end)
+            return
         }
-        return line.split(whereSeparator: { $0.properties.isWhitespace })
+        var i = start
+        var fieldStart: Int?
+        while i < end {
+            let space = whitespaceLength(buffer, i, end)
+            if space > 0 {
+                if let s = fieldStart { fields.append(s..<i) }
+                fieldStart = nil
+                i += space
+            } else {
+                if fieldStart == nil { fieldStart = i }
+                i += 1
+            }
+        }
+        if let s = fieldStart { fields.append(s..<end) }
     }
 
-    private static func trimmed(_ field: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
-        var lo = field.startIndex, hi = field.endIndex
-        while lo < hi, field[lo].properties.isWhitespace { lo += 1 }
-        while hi > lo, field[hi - 1].properties.isWhitespace { hi -= 1 }
-        return field[lo..<hi]
+    /// The byte length of the whitespace character at `buffer[i]`, or 0 if it is not
+    /// whitespace (Python's str.isspace: ASCII blanks, \x1c-\x1f, and Unicode spaces).
+    @inline(__always)
+    private static func whitespaceLength(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int {
+        let b = buffer[i]
+        if b < 0x80 {
+            return b == 0x20 || (0x09...0x0D).contains(b) || (0x1C...0x1F).contains(b) ? 1 : 0
+        }
+        // A multi-byte UTF-8 sequence: decode its scalar.
+        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+        guard length > 1, i + length <= end else { return 0 }
+        var value = UInt32(b) & (0xFF >> UInt32(length + 1))
+        for k in 1..<length { value = (value << 6) | (UInt32(buffer[i + k]) & 0x3F) }
+        guard let scalar = Unicode.Scalar(value), scalar.properties.isWhitespace else { return 0 }
+        return length
+    }
+
+    /// `field` without the whitespace around it.
+    private static func trimmed(_ buffer: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Range<Int> {
+        var lo = field.lowerBound, hi = field.upperBound
+        while lo < hi {
+            let n = whitespaceLength(buffer, lo, hi)
+            if n == 0 { break }
+            lo += n
+        }
+        // Trailing whitespace: ASCII, or a multi-byte character ending at hi.
+        while hi > lo {
+            if buffer[hi - 1] < 0x80 {
+                if whitespaceLength(buffer, hi - 1, hi) == 0 { break }
+                hi -= 1
+                continue
+            }
+            var k = hi - 1
+            while k > lo, buffer[k] & 0xC0 == 0x80 { k -= 1 }
+            if whitespaceLength(buffer, k, hi) != hi - k { break }
+            hi = k
+        }
+        return lo..<hi
     }
 
     /// A Python float literal (`1`, `-2.5e3`, `.5`, `5.`, `inf`, `Infinity`, `nan`,
     /// any case; no underscores or hex), spaces around it allowed.
-    static func parseFloat(_ field: ArraySlice<Unicode.Scalar>) -> Double? {
-        let s = trimmed(field)
-        var i = s.startIndex
+    static func parseFloat(_ buffer: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Double? {
+        let s = trimmed(buffer, field)
+        var i = s.lowerBound
+        let end = s.upperBound
         var negative = false
-        if i < s.endIndex, s[i] == "+" || s[i] == "-" {
-            negative = s[i] == "-"
+        if i < end, buffer[i] == 0x2B || buffer[i] == 0x2D {  // + -
+            negative = buffer[i] == 0x2D
             i += 1
         }
-        let word = String(String.UnicodeScalarView(s[i...])).lowercased()
-        switch word {
-        case "inf", "infinity": return negative ? -.infinity : .infinity
-        case "nan": return .nan
-        default: break
+        if i < end, buffer[i] | 0x20 == 0x69 || buffer[i] | 0x20 == 0x6E {  // i, n: inf, infinity, nan
+            let word = String(decoding: UnsafeBufferPointer(rebasing: buffer[i..<end]), as: UTF8.self).lowercased()
+            switch word {
+            case "inf", "infinity": return negative ? -.infinity : .infinity
+            case "nan": return .nan
+            default: return nil
+            }
         }
-        func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         var digits = 0
-        while i < s.endIndex, isDigit(s[i]) { i += 1; digits += 1 }
-        if i < s.endIndex, s[i] == "." {
+        while i < end, isDigit(buffer[i]) { i += 1; digits += 1 }
+        if i < end, buffer[i] == 0x2E {  // .
             i += 1
-            while i < s.endIndex, isDigit(s[i]) { i += 1; digits += 1 }
+            while i < end, isDigit(buffer[i]) { i += 1; digits += 1 }
         }
         guard digits > 0 else { return nil }
-        if i < s.endIndex, s[i] == "e" || s[i] == "E" {
+        if i < end, buffer[i] | 0x20 == 0x65 {  // e E
             i += 1
-            if i < s.endIndex, s[i] == "+" || s[i] == "-" { i += 1 }
+            if i < end, buffer[i] == 0x2B || buffer[i] == 0x2D { i += 1 }
             var exponentDigits = 0
-            while i < s.endIndex, isDigit(s[i]) { i += 1; exponentDigits += 1 }
+            while i < end, isDigit(buffer[i]) { i += 1; exponentDigits += 1 }
             guard exponentDigits > 0 else { return nil }
         }
-        guard i == s.endIndex else { return nil }
-        return Double(String(String.UnicodeScalarView(s)))
+        guard i == end else { return nil }
+        // The grammar is checked: Swift's parser (C locale, correctly rounded) gives the value.
+        return Double(String(decoding: UnsafeBufferPointer(rebasing: buffer[s]), as: UTF8.self))
     }
 
     /// An integer literal (`-12`, `+3`), spaces around it allowed, as a double.
-    static func parseInteger(_ field: ArraySlice<Unicode.Scalar>) -> Double? {
-        let text = String(String.UnicodeScalarView(trimmed(field)))
-        guard !text.isEmpty, text.unicodeScalars.allSatisfy({ "+-0123456789".unicodeScalars.contains($0) }),
-              let n = Int64(text) else { return nil }
+    static func parseInteger(_ buffer: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Double? {
+        let s = trimmed(buffer, field)
+        var i = s.lowerBound
+        if i < s.upperBound, buffer[i] == 0x2B || buffer[i] == 0x2D { i += 1 }
+        guard i < s.upperBound, (i..<s.upperBound).allSatisfy({ buffer[$0] >= 0x30 && buffer[$0] <= 0x39 }),
+              let n = Int64(String(decoding: UnsafeBufferPointer(rebasing: buffer[s]), as: UTF8.self)) else {
+            return nil
+        }
         return Double(n)
     }
 
@@ -206,8 +280,8 @@ public enum TextTable {
         public init() {}
     }
 
-    /// The text `np.savetxt` writes for a 1-d or 2-d array.
-    public static func write(_ array: NDArray, _ options: WriteOptions) throws -> String {
+    /// The text (UTF-8) `np.savetxt` writes for a 1-d or 2-d array.
+    public static func write(_ array: NDArray, _ options: WriteOptions) throws -> [UInt8] {
         guard array.ndim == 1 || array.ndim == 2 else {
             throw TextTableError("Expected 1D or 2D array, got \(array.ndim)D array instead")
         }
@@ -231,20 +305,24 @@ public enum TextTable {
             }
         }
         let pieces = try PercentFormat(rowFormat)
-        var out = ""
+        var out: [UInt8] = []
         if !options.header.isEmpty {
-            out += options.comments + options.header.replacingNewlines(with: "\n" + options.comments) + options.newline
+            out += Array((options.comments + options.header.replacingNewlines(with: "\n" + options.comments)
+                          + options.newline).utf8)
         }
+        let newline = Array(options.newline.utf8)
         var row = [Double](repeating: 0, count: columns)
+        var scratch = [CChar](repeating: 0, count: 64)
         for r in 0..<rows {
             for c in 0..<columns { row[c] = array.data[r * columns + c] }
-            guard let line = try pieces.apply(row, isBool: array.isBool) else {
+            guard try pieces.apply(row, isBool: array.isBool, into: &out, scratch: &scratch) else {
                 throw TextTableError("Mismatch between array dtype ('\(array.isBool ? "bool" : "float64")') and format specifier ('\(rowFormat)')")
             }
-            out += line + options.newline
+            out += newline
         }
         if !options.footer.isEmpty {
-            out += options.comments + options.footer.replacingNewlines(with: "\n" + options.comments) + options.newline
+            out += Array((options.comments + options.footer.replacingNewlines(with: "\n" + options.comments)
+                          + options.newline).utf8)
         }
         return out
     }
@@ -270,10 +348,30 @@ struct PercentFormat {
         var type: Unicode.Scalar
         /// A `*` width or precision, or a `(name)` key: Python raises a TypeError for a tuple of floats.
         var unsupported: Bool
+        /// The C format of the conversion (`%+08.3e`, `%5lld`), NUL-terminated.
+        var cFormat: [CChar] = []
+        /// Floats: the format without zero padding and width (inf and nan are padded by hand);
+        /// ints: `%.0f` with the flags and width, for values beyond Int64.
+        var unpaddedFormat: [CChar] = []
+
+        /// Fills in `cFormat` and `unpaddedFormat` from the parsed parts.
+        mutating func prepare() {
+            let width = self.width.map(String.init) ?? ""
+            switch type {
+            case "d", "i", "u":
+                let intFlags = String(flags.filter { $0 != "#" })
+                cFormat = Array(("%" + intFlags + width + (precision.map { "." + String($0) } ?? "") + "lld").utf8CString)
+                unpaddedFormat = Array(("%" + intFlags + width + ".0f").utf8CString)
+            default:
+                let tail = "." + String(precision ?? 6) + String(Character(type))
+                cFormat = Array(("%" + flags + width + tail).utf8CString)
+                unpaddedFormat = Array(("%" + String(flags.filter { $0 != "0" }) + tail).utf8CString)
+            }
+        }
     }
 
     enum Piece {
-        case text(String)
+        case text([UInt8])
         case conversion(Conversion)
     }
 
@@ -345,14 +443,15 @@ struct PercentFormat {
                 throw TextTableError("unsupported format character '\(Character(type))' (0x\(hex)) at index \(i - 1)")
             }
             if !literal.isEmpty {
-                pieces.append(.text(String(literal)))
+                pieces.append(.text(Array(String(literal).utf8)))
                 literal = String.UnicodeScalarView()
             }
             conversion.type = type
+            conversion.prepare()
             pieces.append(.conversion(conversion))
             count += 1
         }
-        if !literal.isEmpty { pieces.append(.text(String(literal))) }
+        if !literal.isEmpty { pieces.append(.text(Array(String(literal).utf8))) }
         self.pieces = pieces
         self.conversionCount = count
     }
@@ -361,66 +460,86 @@ struct PercentFormat {
     /// number of values, a conversion floats do not support), which savetxt
     /// reports as a mismatch between dtype and format.
     func apply(_ row: [Double], isBool: Bool) throws -> String? {
-        guard conversionCount == row.count else { return nil }
-        var out = ""
+        var out: [UInt8] = []
+        var scratch = [CChar](repeating: 0, count: 64)
+        guard try apply(row, isBool: isBool, into: &out, scratch: &scratch) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `format % tuple(row)` appended to `out` (UTF-8); false where Python raises a TypeError.
+    /// `scratch` is a reusable buffer for C's snprintf.
+    func apply(_ row: [Double], isBool: Bool, into out: inout [UInt8], scratch: inout [CChar]) throws -> Bool {
+        guard conversionCount == row.count else { return false }
         var k = 0
         for piece in pieces {
             switch piece {
             case .text(let t):
                 out += t
             case .conversion(let c):
-                guard !c.unsupported, let text = try convert(row[k], c, isBool: isBool) else { return nil }
-                out += text
+                guard !c.unsupported, try convert(row[k], c, isBool: isBool, into: &out, scratch: &scratch) else {
+                    return false
+                }
                 k += 1
             }
         }
-        return out
+        return true
     }
 
-    private func convert(_ x: Double, _ c: Conversion, isBool: Bool) throws -> String? {
+    private func convert(_ x: Double, _ c: Conversion, isBool: Bool, into out: inout [UInt8],
+                         scratch: inout [CChar]) throws -> Bool {
         switch c.type {
         case "e", "E", "f", "F", "g", "G":
-            let tail = "." + String(c.precision ?? 6) + String(Character(c.type))
             if !x.isFinite, c.flags.contains("0"), !c.flags.contains("-"), let width = c.width {
                 // Python pads inf and nan with zeros after the sign ('%08.2f' % inf is '00000inf'); C with spaces.
-                var body = printf("%" + String(c.flags.filter { $0 != "0" }) + tail, x)
-                let signed = body.first.map { "+- ".contains($0) } ?? false
-                let zeros = String(repeating: "0", count: Swift.max(0, width - body.count))
-                body.insert(contentsOf: zeros, at: signed ? body.index(after: body.startIndex) : body.startIndex)
-                return body
+                let start = out.count
+                printf(c.unpaddedFormat, x, into: &out, scratch: &scratch)
+                let length = out.count - start
+                let signed = length > 0 && [0x2B, 0x2D, 0x20].contains(out[start])
+                out.insert(contentsOf: repeatElement(0x30, count: Swift.max(0, width - length)), at: signed ? start + 1 : start)
+                return true
             }
-            return printf("%" + c.flags + (c.width.map(String.init) ?? "") + tail, x)
+            printf(c.cFormat, x, into: &out, scratch: &scratch)
+            return true
         case "d", "i", "u":
             if x.isNaN { throw TextTableError("cannot convert float NaN to integer") }
             if x.isInfinite { throw TextTableError("cannot convert float infinity to integer") }
             let whole = x.rounded(.towardZero) + 0.0  // + 0.0 turns -0.0 into 0.0
-            let flags = String(c.flags.filter { $0 != "#" })
-            let width = c.width.map(String.init) ?? ""
             if Swift.abs(whole) < 9.0e18 {
-                let precision = c.precision.map { "." + String($0) } ?? ""
-                return printf("%" + flags + width + precision + "lld", Int64(whole))
+                printf(c.cFormat, Int64(whole), into: &out, scratch: &scratch)
+            } else {
+                printf(c.unpaddedFormat, whole, into: &out, scratch: &scratch)  // "%<flags><width>.0f": all digits
             }
-            return printf("%" + flags + width + ".0f", whole)
+            return true
         case "s", "r", "a":
             var text = isBool ? (x != 0 ? "True" : "False") : NumberFormat.pythonFloat(x)
             if let p = c.precision, text.count > p { text = String(text.prefix(p)) }
             let pad = Swift.max(0, (c.width ?? 0) - text.count)
-            if pad == 0 { return text }
-            let spaces = String(repeating: " ", count: pad)
-            return c.flags.contains("-") ? text + spaces : spaces + text
+            if pad > 0 && !c.flags.contains("-") { out += repeatElement(0x20, count: pad) }
+            out += text.utf8
+            if pad > 0 && c.flags.contains("-") { out += repeatElement(0x20, count: pad) }
+            return true
         default:  // c x X o: Python's TypeError for a float
-            return nil
+            return false
         }
     }
 
-    /// C's snprintf of one value (Python's float conversions are C's).
-    private func printf(_ format: String, _ value: CVarArg) -> String {
-        let needed = withVaList([value]) { vsnprintf(nil, 0, format, $0) }
-        guard needed >= 0 else { return "" }
-        var buffer = [CChar](repeating: 0, count: Int(needed) + 1)
-        _ = buffer.withUnsafeMutableBufferPointer { buf in
-            withVaList([value]) { vsnprintf(buf.baseAddress, buf.count, format, $0) }
+    /// Appends C's snprintf of one value (Python's float conversions are C's) to `out`.
+    private func printf(_ format: [CChar], _ value: CVarArg, into out: inout [UInt8], scratch: inout [CChar]) {
+        while true {
+            let capacity = scratch.count
+            let needed = format.withUnsafeBufferPointer { f in
+                scratch.withUnsafeMutableBufferPointer { buffer in
+                    withVaList([value]) { vsnprintf(buffer.baseAddress, capacity, f.baseAddress, $0) }
+                }
+            }
+            guard needed >= 0 else { return }
+            if Int(needed) < capacity {
+                scratch.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: UInt8.self) { out += $0.prefix(Int(needed)) }
+                }
+                return
+            }
+            scratch = [CChar](repeating: 0, count: Int(needed) + 1)
         }
-        return String(decoding: buffer.prefix(Int(needed)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -55,11 +55,10 @@ extension Library {
             let latin1 = try isLatin1(p[9], "loadtxt")
             options.maxRows = try nonNegative(p[10], "max_rows")
 
-            let bytes = try readFile(path, verb: "load")
-            let text = latin1 ? String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-                              : String(decoding: bytes, as: UTF8.self)
+            var bytes = try readFile(path, verb: "load")
+            if latin1 { bytes = Array(String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })).utf8) }
             do {
-                return Value.wrap(try TextTable.read(text, options))
+                return Value.wrap(try TextTable.read(bytes, options))
             } catch let error as TextTableError {
                 throw ADLError.io("cannot load \(Formatting.quoted(path)): \(error.message)")
             }
@@ -83,22 +82,21 @@ extension Library {
             if let v = p[6].nonNone { options.footer = try Coerce.string(v, what: "footer") }
             if let v = p[7].nonNone { options.comments = try Coerce.string(v, what: "comments") }
             let latin1 = try isLatin1(p[8], "savetxt")
-            let text: String
+            var bytes: [UInt8]
             do {
-                text = try TextTable.write(array, options)
+                bytes = try TextTable.write(array, options)
             } catch let error as TextTableError {
                 throw ADLError.value(error.message)
             }
-            var bytes: [UInt8] = []
             if latin1 {
+                let text = String(decoding: bytes, as: UTF8.self)
+                bytes = []
                 for scalar in text.unicodeScalars {
                     guard scalar.value < 256 else {
                         throw ADLError.value("'latin-1' codec can't encode character '\\u\(String(scalar.value, radix: 16))': ordinal not in range(256)")
                     }
                     bytes.append(UInt8(scalar.value))
                 }
-            } else {
-                bytes = Array(text.utf8)
             }
             try writeFile(path, bytes)
             return .none

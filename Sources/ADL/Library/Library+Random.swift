@@ -21,22 +21,21 @@ extension Library {
             try seedState(state, seed)
             return .none
         }
-        for (name, draw) in [("rand", state.nextDouble), ("randn", state.nextGauss)] {
+        for (name, normal) in [("rand", false), ("randn", true)] {
             t.register("random." + name) { _, args in
                 if let kw = args.keywords.first {
                     throw ADLError.argument("\(name)() got an unexpected keyword argument '\(kw.name)'")
                 }
-                if args.positional.isEmpty { return .float(draw()) }
+                if args.positional.isEmpty { return .float(normal ? state.nextGauss() : state.nextDouble()) }
                 let shape = try args.positional.map { try Coerce.int($0, what: "\(name)() dimension") }
-                return .array(try filled(shape, draw))
+                return .array(try filled(shape, state, normal: normal))
             }
         }
-        for (name, draw) in [("random_sample", state.nextDouble), ("random", state.nextDouble),
-                             ("standard_normal", state.nextGauss)] {
+        for (name, normal) in [("random_sample", false), ("random", false), ("standard_normal", true)] {
             t.register("random." + name) { _, args in
                 let p = try args.bind(name, ["size"], required: 0)
-                guard let size = p[0].nonNone else { return .float(draw()) }
-                return Value.wrap(try filled(try Coerce.shape(size, what: "size"), draw))
+                guard let size = p[0].nonNone else { return .float(normal ? state.nextGauss() : state.nextDouble()) }
+                return Value.wrap(try filled(try Coerce.shape(size, what: "size"), state, normal: normal))
             }
         }
         t.register("random.uniform") { _, args in
@@ -98,6 +97,17 @@ extension Library {
             return UInt32(n)
         }
         state.seed(words: words)
+    }
+
+    /// A fresh array of `shape` filled with uniform or standard normal numbers.
+    private static func filled(_ shape: [Int], _ state: RandomState, normal: Bool) throws -> NDArray {
+        let out = try NDArray(uninitializedShape: shape)
+        if normal {
+            state.fillGauss(out.data, count: out.count)
+        } else {
+            state.fillUniform(out.data, count: out.count)
+        }
+        return out
     }
 
     /// A fresh array of `shape` filled by successive calls of `draw`.
