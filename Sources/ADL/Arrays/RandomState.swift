@@ -159,9 +159,42 @@ public final class RandomState {
         for i in 0..<count { out[i] = t.nextDouble() }
     }
 
-    /// `count` normal deviates into `out`, as `count` calls of `nextGauss`.
+    /// `count` normal deviates into `out`, as `count` calls of `nextGauss`
+    /// (the cached deviate first, the last pair's second deviate cached).
     public func fillGauss(_ out: UnsafeMutablePointer<Double>, count: Int) {
-        for i in 0..<count { out[i] = nextGauss() }
+        guard count > 0 else { return }
+        if !isSeeded { seedFromClock() }
+        var i = 0
+        if let cached = cachedGauss {
+            out[0] = cached
+            cachedGauss = nil
+            i = 1
+        }
+        let t = twister
+        while i < count {
+            let (first, second) = Self.polarPair(t)
+            out[i] = first
+            i += 1
+            if i < count {
+                out[i] = second
+                i += 1
+            } else {
+                cachedGauss = second
+            }
+        }
+    }
+
+    /// One pair of the polar method: the deviate returned first and the one kept for later.
+    @inline(__always)
+    private static func polarPair(_ t: MersenneTwister) -> (Double, Double) {
+        var x1 = 0.0, x2 = 0.0, r2 = 0.0
+        repeat {
+            x1 = 2.0 * t.nextDouble() - 1.0
+            x2 = 2.0 * t.nextDouble() - 1.0
+            r2 = x1 * x1 + x2 * x2
+        } while r2 >= 1.0 || r2 == 0.0
+        let f = (-2.0 * log(r2) / r2).squareRoot()
+        return (f * x2, f * x1)
     }
 
     /// A standard normal deviate (NumPy's `legacy_gauss`): the polar method,
@@ -171,14 +204,9 @@ public final class RandomState {
             cachedGauss = nil
             return cached
         }
-        var x1 = 0.0, x2 = 0.0, r2 = 0.0
-        repeat {
-            x1 = 2.0 * nextDouble() - 1.0
-            x2 = 2.0 * nextDouble() - 1.0
-            r2 = x1 * x1 + x2 * x2
-        } while r2 >= 1.0 || r2 == 0.0
-        let f = (-2.0 * log(r2) / r2).squareRoot()
-        cachedGauss = f * x1
-        return f * x2
+        if !isSeeded { seedFromClock() }
+        let (first, second) = Self.polarPair(twister)
+        cachedGauss = second
+        return first
     }
 }

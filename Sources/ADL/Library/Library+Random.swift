@@ -46,7 +46,7 @@ extension Library {
             for i in 0..<range.count where !range.data[i].isFinite {
                 throw ADLError(.overflow, "Range exceeds valid bounds")
             }
-            return try continuous(low, range, size: p[2]) { low, range in low + range * state.nextDouble() }
+            return try continuous(low, range, size: p[2], state, normal: false)
         }
         t.register("random.normal") { _, args in
             let p = try args.bind("normal", ["loc", "scale", "size"], required: 0)
@@ -56,7 +56,7 @@ extension Library {
             for i in 0..<scale.count where !scale.data[i].isNaN && scale.data[i].sign == .minus {
                 throw ADLError.value("scale < 0")
             }
-            return try continuous(loc, scale, size: p[2]) { loc, scale in loc + scale * state.nextGauss() }
+            return try continuous(loc, scale, size: p[2], state, normal: true)
         }
     }
 
@@ -110,23 +110,16 @@ extension Library {
         return out
     }
 
-    /// A fresh array of `shape` filled by successive calls of `draw`.
-    private static func filled(_ shape: [Int], _ draw: () -> Double) throws -> NDArray {
-        let out = try NDArray(uninitializedShape: shape)
-        for i in 0..<out.count { out.data[i] = draw() }
-        return out
-    }
 
-    /// NumPy's `cont` for a two-parameter distribution: a float when both
-    /// parameters are scalars and `size` is absent, else an array of `size`
-    /// (or of the parameters' broadcast shape) with one draw per element.
-    private static func continuous(_ a: NDArray, _ b: NDArray, size: Value?,
-                                   _ draw: (Double, Double) -> Double) throws -> Value {
+    /// NumPy's `cont` for the two distributions here, both `a + b * sample`
+    /// (uniform: low + range * u; normal: loc + scale * z): a float when both
+    /// parameters are scalars and `size` is absent, else an array of `size` (or
+    /// of the parameters' broadcast shape) with one draw per element in C order.
+    private static func continuous(_ a: NDArray, _ b: NDArray, size: Value?, _ state: RandomState,
+                                   normal: Bool) throws -> Value {
         let sizeShape = try size.nonNone.map { try Coerce.shape($0, what: "size") }
-        if a.ndim == 0 && b.ndim == 0 {
-            guard let shape = sizeShape else { return .float(draw(a.data[0], b.data[0])) }
-            let (x, y) = (a.data[0], b.data[0])
-            return Value.wrap(try filled(shape) { draw(x, y) })
+        if a.ndim == 0 && b.ndim == 0 && sizeShape == nil {
+            return .float(a.data[0] + b.data[0] * (normal ? state.nextGauss() : state.nextDouble()))
         }
         let shape: [Int]
         if let sizeShape {
@@ -140,8 +133,8 @@ extension Library {
             shape = try broadcastArguments([a.shape, b.shape])
         }
         let x = try a.broadcast(to: shape), y = try b.broadcast(to: shape)
-        let out = try NDArray(uninitializedShape: shape)
-        for i in 0..<out.count { out.data[i] = draw(x.data[i], y.data[i]) }
+        let out = try filled(shape, state, normal: normal)
+        for i in 0..<out.count { out.data[i] = x.data[i] + y.data[i] * out.data[i] }
         return Value.wrap(out)
     }
 
