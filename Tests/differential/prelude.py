@@ -460,6 +460,68 @@ def sigmoid(x):  # scipy.special.expit, jax.nn.sigmoid
     return _floatify(scipy.special.expit(np.asarray(x, dtype=np.float64)))
 
 
+# --------------------------------------------------------------------------------------
+# Random numbers and file I/O (np.random's legacy functions, load/save/loadtxt/savetxt)
+# --------------------------------------------------------------------------------------
+# ADL has no integer arrays: a list display of ints (`[2, 3]`, `[0, 2]`) is a float array,
+# which NumPy refuses as a size, a seed or `usecols`. These wrappers turn such arrays (and
+# integral floats) back into ints; everything else goes to NumPy unchanged.
+
+
+def _ints(x):
+    """`x` with float arrays and integral floats as ints (a size, seed or column list)."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return tuple(int(v) for v in x.ravel()) if x.ndim == 1 else x.astype(np.int64)
+    if isinstance(x, (tuple, list)):
+        return type(x)(_index_part(v) for v in x)
+    return _index_part(x)
+
+
+def _seed(seed=None):
+    """A 1-d array seeds as the list it was written as (`seed([1, 2])`: init_by_array)."""
+    if isinstance(seed, np.ndarray) and seed.ndim == 1:
+        seed = [int(v) for v in seed]
+    np.random.seed(_ints(seed) if isinstance(seed, (list, tuple, np.ndarray)) else seed)
+
+
+def _sized(fn):
+    """A np.random function whose `size` (keyword or last positional) may be an ADL size."""
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        if "size" in kwargs:
+            kwargs["size"] = None if kwargs["size"] is None else _ints(kwargs["size"])
+        return _floatify(fn(*args, **kwargs))
+    return wrapped
+
+
+def _random_positional_size(fn, nparams):
+    """`fn(p1, ..., size)`: a positional size (after `nparams` parameters) made ints too."""
+    sized = _sized(fn)
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        if len(args) > nparams:
+            args = (*args[:nparams], None if args[nparams] is None else _ints(args[nparams]), *args[nparams + 1:])
+        return sized(*args, **kwargs)
+    return wrapped
+
+
+_RANDOM = types.SimpleNamespace(
+    seed=_seed,
+    rand=lambda *dims: _floatify(np.random.rand(*(_index_part(d) for d in dims))),
+    randn=lambda *dims: _floatify(np.random.randn(*(_index_part(d) for d in dims))),
+    random_sample=_random_positional_size(np.random.random_sample, 0),
+    random=_random_positional_size(np.random.random, 0),
+    standard_normal=_random_positional_size(np.random.standard_normal, 0),
+    uniform=_random_positional_size(np.random.uniform, 2),
+    normal=_random_positional_size(np.random.normal, 2),
+)
+
+
+def loadtxt(fname, *args, usecols=None, **kwargs):
+    return _floatify(np.loadtxt(fname, *args, usecols=None if usecols is None else _ints(usecols), **kwargs))
+
+
 def help(name=None):  # noqa: A001 - a stand-in: ADL's help text is not compared
     return None
 
@@ -521,7 +583,7 @@ def _library(program, argv, autodiff=False):
         array=array, zeros=zeros, ones=ones, full=full, eye=eye, identity=identity,
         arange=arange, linspace=linspace, round=round, max=max, min=min, flatten=flatten,
         logsumexp=logsumexp, softmax=softmax, log_softmax=log_softmax, sigmoid=sigmoid,
-        norm=_wrap(np.linalg.norm), random=np.random, linalg=np.linalg,
+        norm=_wrap(np.linalg.norm), random=_RANDOM, linalg=np.linalg, loadtxt=loadtxt,
         pi=np.pi, e=np.e, inf=np.inf, nan=np.nan,
         print=_print, str=_str, repr=_repr, dict=Record, help=help,
         range=range, len=builtins.len, float=builtins.float, int=builtins.int,

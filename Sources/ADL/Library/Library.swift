@@ -10,6 +10,7 @@ public enum Library {
         let table = BuiltinTable()
         registerCore(table)
         registerCreation(table)
+        registerRandom(table)
         registerElementwise(table)
         registerReductions(table)
         registerStatistics(table)
@@ -17,6 +18,7 @@ public enum Library {
         registerJoining(table)
         registerAutodiff(table)
         registerMethods(table)
+        registerIO(table)
         table.constants = [("pi", .float(Double.pi)), ("e", .float(M_E)), ("inf", .float(.infinity)),
                            ("nan", .float(.nan)), ("newaxis", .none), ("argv", .list(ListObject([])))]
         return table

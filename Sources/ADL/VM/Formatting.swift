@@ -37,6 +37,19 @@ public enum Formatting {
         }
     }
 
+    /// Python's `str.isprintable()` for one character: everything but the control,
+    /// format, surrogate, private-use, unassigned and separator categories (the space excepted).
+    static func isPrintable(_ ch: Unicode.Scalar) -> Bool {
+        if ch == " " { return true }
+        switch ch.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
+             .spaceSeparator:
+            return false
+        default:
+            return true
+        }
+    }
+
     /// Python's repr of a string: single quotes unless the text holds one and no double quote.
     public static func quoted(_ s: String) -> String {
         let useDouble = s.contains("'") && !s.contains("\"")
@@ -50,11 +63,13 @@ public enum Formatting {
             case "\r": out += "\\r"
             case "'" where !useDouble: out += "\\'"
             default:
-                if ch.value < 0x20 || ch.value == 0x7f {
-                    let hex = String(ch.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                } else {
+                if isPrintable(ch) {
                     out.unicodeScalars.append(ch)
+                } else {
+                    // Python's escapes for what str.isprintable() refuses: \xNN, \uNNNN, \UNNNNNNNN.
+                    let (prefix, width) = ch.value < 0x100 ? ("\\x", 2) : ch.value < 0x10000 ? ("\\u", 4) : ("\\U", 8)
+                    let hex = String(ch.value, radix: 16)
+                    out += prefix + String(repeating: "0", count: max(0, width - hex.count)) + hex
                 }
             }
         }
