@@ -214,7 +214,7 @@ public final class Trace {
         case .int(let i): key = .int(i)
         case .float(let x): key = .float(x.bitPattern)
         case .bool(let b): key = .bool(b)
-        case .none: key = .none
+        case .none: key = ConstantKey.nothing
         default: key = nil
         }
         if let key, let n = constantNodes[key] { return n }
@@ -224,7 +224,7 @@ public final class Trace {
     }
 
     private enum ConstantKey: Hashable {
-        case int(Int), float(UInt64), bool(Bool), none
+        case int(Int), float(UInt64), bool(Bool), nothing
     }
     private var constantNodes: [ConstantKey: Int] = [:]
 
