@@ -561,7 +561,19 @@ def _autodiff():
     def jvp(f, primals, tangents):
         return autograd.make_jvp(lambda xs: f(*xs))(tuple(primals))(tuple(tangents))
 
-    return dict(grad=grad, elementwise_grad=elementwise_grad, jacobian=jacobian, hessian=hessian,
+    import autograd.numpy as anp
+    import autograd.scipy.special as asp
+
+    def softmax(x, axis=-1):
+        z = anp.exp(x - anp.max(x, axis=axis, keepdims=True))
+        return z / anp.sum(z, axis=axis, keepdims=True)
+
+    def log_softmax(x, axis=-1):
+        s = x - anp.max(x, axis=axis, keepdims=True)
+        return s - anp.log(anp.sum(anp.exp(s), axis=axis, keepdims=True))
+
+    return dict(logsumexp=asp.logsumexp, sigmoid=asp.expit, softmax=softmax, log_softmax=log_softmax,
+                grad=grad, elementwise_grad=elementwise_grad, jacobian=jacobian, hessian=hessian,
                 value_and_grad=value_and_grad, vjp=vjp, jvp=jvp, stop_gradient=getval)
 
 

@@ -128,6 +128,17 @@ enum Rules {
         case (2, 2):
             if wanted[0] { ga = try ops.binary(.matmul, g, try ops.call("transpose", [b])) }
             if wanted[1] { gb = try ops.binary(.matmul, try ops.call("transpose", [a]), g) }
+        case let (m, 1) where m > 2:
+            // A stack of matrices times a vector: out[..., i] = Σ_j a[..., i, j] b[j].
+            let gCol = try ops.call("expand_dims", [g, .int(-1)])
+            if wanted[0] { ga = try ops.sumTo(ops.mul(gCol, b), sa) }
+            if wanted[1] { gb = try ops.sumTo(ops.mul(a, gCol), sb) }
+        case let (1, n) where n > 2:
+            // A vector times a stack of matrices: out[..., j] = Σ_i a[i] b[..., i, j].
+            let gRow = try ops.call("expand_dims", [g, .int(-2)])
+            let aCol = try ops.call("reshape", [a, ops.shapeValue([sa[0], 1])])
+            if wanted[0] { ga = try ops.sumTo(ops.call("sum", [ops.mul(b, gRow)], [("axis", .int(-1))]), sa) }
+            if wanted[1] { gb = try ops.sumTo(ops.mul(aCol, gRow), sb) }
         case let (m, n) where m >= 2 && n >= 2:
             // Stacks of matrices: the same with the last two axes swapped, batch axes summed back.
             let bt = try ops.call("swapaxes", [b, .int(-1), .int(-2)]), at = try ops.call("swapaxes", [a, .int(-1), .int(-2)])

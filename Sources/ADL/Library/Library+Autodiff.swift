@@ -45,7 +45,7 @@ extension Library {
             let p = try args.bind("hessian", ["fun", "argnums"], required: 1)
             let (f, argnums, _) = try differentiable(p[0], p[1], "hessian")
             guard argnums.count == 1 else { throw ADLError.argument("hessian() takes a single int argnums") }
-            let g = Differentiator(function: f, argnums: argnums, mode: .gradient, kind: "grad",
+            let g = Differentiator(function: f, argnums: argnums, mode: .gradient, kind: "hessian",
                                    returnsValue: false)
             let gradient = derived(g) { vm, args in try g.run(vm, args)[1] }
             return jacobian(gradient, argnums, false, kind: "hessian", of: functionName(f))
