@@ -30,14 +30,13 @@ extension Library {
             let decimals = try p[1].nonNone.map { try Coerce.int($0, what: "decimals") } ?? 0
             let v = p[0] ?? .none
             if decimals == 0 { return try mapUnary(.round, v) }
-            // NumPy: y = rint(x * 10**d) / 10**d (for d < 0: rint(x / 10**-d) * 10**-d).
-            let scale = Foundation_pow(10, Double(Swift.abs(decimals)))
+            // NumPy: rint(x * 10**d) / 10**d, or rint(x / 10**-d) * 10**-d for d < 0,
+            // with NumPy's power of ten (so round(1e300, 9) is inf, round(x, 400) nan).
+            let scale = Value.float(numpyPowerOfTen(decimals.magnitude))
             if decimals > 0 {
-                let scaled = try mapBinary(.mul, v, .float(scale))
-                return try mapBinary(.div, try mapUnary(.round, scaled), .float(scale))
+                return try mapBinary(.div, try mapUnary(.round, try mapBinary(.mul, v, scale)), scale)
             }
-            let scaled = try mapBinary(.div, v, .float(scale))
-            return try mapBinary(.mul, try mapUnary(.round, scaled), .float(scale))
+            return try mapBinary(.mul, try mapUnary(.round, try mapBinary(.div, v, scale)), scale)
         }
         let binaryNames: [(String, ElementwiseBinary)] = [
             ("maximum", .maximum), ("minimum", .minimum), ("arctan2", .arctan2), ("hypot", .hypot),
@@ -50,7 +49,12 @@ extension Library {
         for (name, op) in binaryNames {
             t.register(name) { _, args in
                 let p = try args.bind(name, ["x1", "x2"], required: 2)
-                return try mapBinary(op, p[0] ?? .none, p[1] ?? .none)
+                let a = p[0] ?? .none, b = p[1] ?? .none
+                // power of two numbers: NumPy's loop with a broadcast exponent (power(-0.0, 0.5) is -0.0).
+                if op == .pow, let x = Operators.number(a), let y = Operators.number(b) {
+                    return .float(numpyPower(x, y))
+                }
+                return try mapBinary(op, a, b)
             }
         }
         t.register("where") { _, args in
@@ -66,10 +70,33 @@ extension Library {
         }
         t.register("clip") { _, args in
             let p = try args.bind("clip", ["a", "a_min", "a_max"], required: 3)
-            var v = p[0] ?? .none
-            if let lo = p[1].nonNone { v = try mapBinary(.maximum, v, lo) }
-            if let hi = p[2].nonNone { v = try mapBinary(.minimum, v, hi) }
-            return v
+            let v = p[0] ?? .none
+            let lo = p[1].nonNone, hi = p[2].nonNone
+            // Two number bounds: NumPy's loop for constant bounds (ties keep the element's
+            // own zero sign; a_min > a_max gives a_max; nan anywhere gives nan).
+            if let lo, let hi, let l = Operators.number(lo), let h = Operators.number(hi) {
+                if let x = Operators.number(v) { return .float(numpyClip(x, l, h)) }
+                return Value.wrap(try Coerce.array(v, what: "a").clipped(l, h))
+            }
+            // Otherwise np.maximum then np.minimum, elementwise with broadcasting.
+            var result = v
+            if let lo { result = try mapBinary(.maximum, result, lo) }
+            if let hi { result = try mapBinary(.minimum, result, hi) }
+            return result
         }
     }
+}
+
+/// NumPy's power of ten for `round`: exact up to 1e8, then repeated
+/// multiplication by ten from 1e9 (not pow: the two differ from 1e25 on).
+func numpyPowerOfTen(_ n: UInt) -> Double {
+    let exact: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]
+    if n < 9 { return exact[Int(n)] }
+    var result = 1e9
+    var k = n
+    while k > 9 && result.isFinite {
+        result *= 10
+        k -= 1
+    }
+    return result
 }
