@@ -17,8 +17,8 @@ extension Library {
             t.register(name) { _, args in
                 let p = try args.bind(name, ["x"], required: 1)
                 let v = p[0] ?? .none
-                // abs of an int stays an int, as Python's abs.
-                if op == .abs, case .int(let i) = v {
+                // abs of an int stays an int, as Python's abs (fabs gives a float).
+                if op == .abs, name != "fabs", case .int(let i) = v {
                     if i == Int.min { throw ADLError(.overflow, "integer overflow in abs(\(i))") }
                     return .int(Swift.abs(i))
                 }
