@@ -62,9 +62,11 @@ enum MulK: BinaryKernel { static var op: ElementwiseBinary { .mul } }
 enum DivK: BinaryKernel { static var op: ElementwiseBinary { .div } }
 enum FloorDivK: BinaryKernel { static var op: ElementwiseBinary { .floorDiv } }
 enum ModK: BinaryKernel { static var op: ElementwiseBinary { .mod } }
-/// np.power: with a broadcast exponent (step 0), NumPy's fast paths for the
-/// exponents -1, 0, 0.5, 1 and 2 (so `power(-0.0, 0.5)` is sqrt's -0.0, not
-/// pow's 0.0); otherwise pow.
+/// np.power: with one exponent for the whole array (a number, or a one-element
+/// array broadcast: a step of 0), NumPy's fast paths for the exponents -1, 0,
+/// 0.5, 1 and 2 (so `power(-0.0, 0.5)` is sqrt's -0.0, not pow's 0.0);
+/// otherwise pow. (A general broadcast runs `PowEveryK`: NumPy buffers such an
+/// exponent into a walked array, so it never takes the fast paths.)
 enum PowK: BinaryKernel {
     static var op: ElementwiseBinary { .pow }
     static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
@@ -84,6 +86,14 @@ enum PowK: BinaryKernel {
             }
             return
         }
+        _ = adl_vmath2(Int32(ADL_VMATH2_POW.rawValue), a, stepA, b, stepB, out, n)
+    }
+}
+/// np.power through pow for every element, whatever the steps.
+enum PowEveryK: BinaryKernel {
+    static var op: ElementwiseBinary { .pow }
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int) {
         _ = adl_vmath2(Int32(ADL_VMATH2_POW.rawValue), a, stepA, b, stepB, out, n)
     }
 }
@@ -266,7 +276,12 @@ func dispatchBinary(_ op: ElementwiseBinary, _ layout: BinaryLayout,
     case .div: runBinary(DivK.self, layout, out)
     case .floorDiv: runBinary(FloorDivK.self, layout, out)
     case .mod: runBinary(ModK.self, layout, out)
-    case .pow: runBinary(PowK.self, layout, out)
+    case .pow:
+        if case .strided = layout {
+            runBinary(PowEveryK.self, layout, out)
+        } else {
+            runBinary(PowK.self, layout, out)
+        }
     case .maximum: runBinary(MaximumK.self, layout, out)
     case .minimum: runBinary(MinimumK.self, layout, out)
     case .arctan2: runBinary(Arctan2K.self, layout, out)

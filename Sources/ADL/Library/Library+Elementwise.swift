@@ -22,6 +22,9 @@ extension Library {
                     if i == Int.min { throw ADLError(.overflow, "integer overflow in abs(\(i))") }
                     return .int(Swift.abs(i))
                 }
+                // NumPy negates an int as an int: negative(0) is 0.0, not -0.0.
+                if op == .neg, case .int(let i) = v { return .float(0 - Double(i)) }
+                if isBool(v), let same = try boolUnary(op, name: name, v) { return same }
                 return try mapUnary(op, v)
             }
         }
@@ -50,6 +53,7 @@ extension Library {
             t.register(name) { _, args in
                 let p = try args.bind(name, ["x1", "x2"], required: 2)
                 let a = p[0] ?? .none, b = p[1] ?? .none
+                if isBool(a) && isBool(b) { return try mapBinary(try boolBinary(op), a, b) }
                 // power of two numbers: NumPy's loop with a broadcast exponent (power(-0.0, 0.5) is -0.0).
                 if op == .pow, let x = Operators.number(a), let y = Operators.number(b) {
                     return .float(numpyPower(x, y))
@@ -72,11 +76,19 @@ extension Library {
             let p = try args.bind("clip", ["a", "a_min", "a_max"], required: 3)
             let v = p[0] ?? .none
             let lo = p[1].nonNone, hi = p[2].nonNone
-            // Two number bounds: NumPy's loop for constant bounds (ties keep the element's
-            // own zero sign; a_min > a_max gives a_max; nan anywhere gives nan).
-            if let lo, let hi, let l = Operators.number(lo), let h = Operators.number(hi) {
-                if let x = Operators.number(v) { return .float(numpyClip(x, l, h)) }
-                return Value.wrap(try Coerce.array(v, what: "a").clipped(l, h))
+            // Bounds constant over the whole loop (numbers, or one-element arrays broadcast over
+            // a bigger a): NumPy's loop for that case (ties keep the element's own zero sign;
+            // a_min > a_max gives a_max; nan anywhere gives nan).
+            if let lo, let hi {
+                if let x = Operators.number(v), let l = Operators.number(lo), let h = Operators.number(hi) {
+                    return .float(numpyClip(x, l, h))
+                }
+                let a = try Coerce.array(v, what: "a")
+                if let (l, lShape) = constantBound(lo, over: a), let (h, hShape) = constantBound(hi, over: a) {
+                    let shape = try NDArray.broadcastShapes(NDArray.broadcastShapes(a.shape, lShape), hShape)
+                    let clipped = a.clipped(l, h)
+                    return Value.wrap(shape == a.shape ? clipped : try clipped.reshaped(shape))
+                }
             }
             // Otherwise np.maximum then np.minimum, elementwise with broadcasting.
             var result = v
@@ -85,6 +97,50 @@ extension Library {
             return result
         }
     }
+}
+
+/// True for a bool or a bool array.
+private func isBool(_ v: Value) -> Bool {
+    switch v {
+    case .bool: return true
+    case .array(let a): return a.isBool
+    default: return false
+    }
+}
+
+/// NumPy's unary ufuncs on bools: abs, floor and ceil give the bools back (nil: compute as
+/// floats, 0 and 1); negative, positive and sign have no bool loop.
+private func boolUnary(_ op: ElementwiseUnary, name: String, _ v: Value) throws -> Value? {
+    switch op {
+    case .abs where name != "fabs", .floor, .ceil:
+        return v
+    case .neg:
+        throw ADLError.type("the numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead")
+    case .pos, .sign:
+        throw ADLError.type("ufunc '\(op.name)' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None")
+    default:
+        return nil
+    }
+}
+
+/// The operation NumPy performs on two bools: add and maximum are logical or, multiply
+/// and minimum logical and (bool results, like the operators); subtract is refused.
+private func boolBinary(_ op: ElementwiseBinary) throws -> ElementwiseBinary {
+    switch op {
+    case .add, .maximum: return .logicalOr
+    case .mul, .minimum: return .logicalAnd
+    case .sub:
+        throw ADLError.type("numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead")
+    default: return op
+    }
+}
+
+/// A clip bound that is one value for every element of `a`, with its shape:
+/// a number, or a one-element array when `a` has several elements.
+private func constantBound(_ v: Value, over a: NDArray) -> (Double, [Int])? {
+    if let d = Operators.number(v) { return (d, []) }
+    if case .array(let b) = v, b.count == 1, a.count > 1 { return (b.data[0], b.shape) }
+    return nil
 }
 
 /// NumPy's power of ten for `round`: exact up to 1e8, then repeated
