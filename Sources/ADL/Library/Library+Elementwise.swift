@@ -16,7 +16,7 @@ extension Library {
         for (name, op) in unaryNames {
             t.register(name) { _, args in
                 let p = try args.bind(name, ["x"], required: 1)
-                let v = p[0] ?? .none
+                let v = try operand(p[0], name)
                 // abs of an int stays an int, as Python's abs (fabs gives a float).
                 if op == .abs, name != "fabs", case .int(let i) = v {
                     if i == Int.min { throw ADLError(.overflow, "integer overflow in abs(\(i))") }
@@ -31,7 +31,7 @@ extension Library {
         t.register("round") { _, args in
             let p = try args.bind("round", ["a", "decimals"], required: 1)
             let decimals = try p[1].nonNone.map { try Coerce.int($0, what: "decimals") } ?? 0
-            let v = p[0] ?? .none
+            let v = try operand(p[0], "round")
             if decimals == 0 { return try mapUnary(.round, v) }
             // NumPy: rint(x * 10**d) / 10**d, or rint(x / 10**-d) * 10**-d for d < 0,
             // with NumPy's power of ten (so round(1e300, 9) is inf, round(x, 400) nan).
@@ -52,7 +52,7 @@ extension Library {
         for (name, op) in binaryNames {
             t.register(name) { _, args in
                 let p = try args.bind(name, ["x1", "x2"], required: 2)
-                let a = p[0] ?? .none, b = p[1] ?? .none
+                let a = try operand(p[0], name), b = try operand(p[1], name)
                 if isBool(a) && isBool(b) { return try mapBinary(try boolBinary(op), a, b) }
                 // power of two numbers: NumPy's loop with a broadcast exponent (power(-0.0, 0.5) is -0.0).
                 if op == .pow, let x = Operators.number(a), let y = Operators.number(b) {
@@ -63,10 +63,13 @@ extension Library {
         }
         t.register("where") { _, args in
             let p = try args.bind("where", ["condition", "x", "y"], required: 3)
-            let c = try Coerce.array(p[0] ?? .none, what: "condition")
-            let x = try Coerce.array(p[1] ?? .none, what: "x")
-            let y = try Coerce.array(p[2] ?? .none, what: "y")
-            let shape = try NDArray.broadcastShapes(try NDArray.broadcastShapes(c.shape, x.shape), y.shape)
+            let c = try Coerce.array(p[0] ?? .none, what: "where() argument 'condition'")
+            let x = try Coerce.array(p[1] ?? .none, what: "where() argument 'x'")
+            let y = try Coerce.array(p[2] ?? .none, what: "where() argument 'y'")
+            guard let shape = try? NDArray.broadcastShapes(try NDArray.broadcastShapes(c.shape, x.shape), y.shape) else {
+                throw ADLError.shape("operands could not be broadcast together with shapes "
+                    + [c.shape, x.shape, y.shape].map(formatShape).joined(separator: " "))
+            }
             let cb = try c.broadcast(to: shape), xb = try x.broadcast(to: shape), yb = try y.broadcast(to: shape)
             let out = try NDArray(shape: shape, isBool: x.isBool && y.isBool)
             for i in 0..<out.count { out.data[i] = cb.data[i] != 0 ? xb.data[i] : yb.data[i] }
@@ -74,8 +77,9 @@ extension Library {
         }
         t.register("clip") { _, args in
             let p = try args.bind("clip", ["a", "a_min", "a_max"], required: 3)
-            let v = p[0] ?? .none
-            let lo = p[1].nonNone, hi = p[2].nonNone
+            let v = try operand(p[0], "clip")
+            let lo = try p[1].nonNone.map { try operand($0, "clip") }
+            let hi = try p[2].nonNone.map { try operand($0, "clip") }
             // Bounds constant over the whole loop (numbers, or one-element arrays broadcast over
             // a bigger a): NumPy's loop for that case (ties keep the element's own zero sign;
             // a_min > a_max gives a_max; nan anywhere gives nan).
@@ -83,7 +87,7 @@ extension Library {
                 if let x = Operators.number(v), let l = Operators.number(lo), let h = Operators.number(hi) {
                     return .float(numpyClip(x, l, h))
                 }
-                let a = try Coerce.array(v, what: "a")
+                let a = try Coerce.array(v)
                 if let (l, lShape) = constantBound(lo, over: a), let (h, hShape) = constantBound(hi, over: a) {
                     let shape = try NDArray.broadcastShapes(NDArray.broadcastShapes(a.shape, lShape), hShape)
                     let clipped = a.clipped(l, h)
@@ -95,6 +99,18 @@ extension Library {
             if let lo { result = try mapBinary(.maximum, result, lo) }
             if let hi { result = try mapBinary(.minimum, result, hi) }
             return result
+        }
+    }
+}
+
+extension Library {
+    /// An argument of an elementwise function as a number or an array (a list or tuple
+    /// display becomes an array); anything else is a type error naming the function.
+    static func operand(_ v: Value?, _ function: String) throws -> Value {
+        let v = v ?? .none
+        switch v {
+        case .float, .int, .bool, .array: return v
+        default: return .array(try Coerce.array(v, what: "\(function)() argument"))
         }
     }
 }

@@ -31,19 +31,21 @@ extension Library {
                     return acc
                 }
                 let p = try args.bind(name, ["a", "axis", "keepdims"], required: 1)
-                return try reduce(kind, p[0] ?? .none, axis: p[1], keepdims: p[2])
+                return try reduce(kind, p[0] ?? .none, axis: p[1], keepdims: p[2], name: name)
             }
         }
         for (name, isMax) in [("argmax", true), ("argmin", false)] {
             t.register(name) { _, args in
                 let p = try args.bind(name, ["a", "axis"], required: 1)
-                return try argReduce(p[0] ?? .none, isMax: isMax, axis: p[1])
+                return try argReduce(p[0] ?? .none, isMax: isMax, axis: p[1], name: name)
             }
         }
     }
 
-    static func reduce(_ kind: NDArray.Reduction, _ v: Value, axis: Value?, keepdims: Value?) throws -> Value {
-        let a = try Coerce.array(v)
+    /// `name(v, axis=, keepdims=)`; `name` is the builtin's, for the type error.
+    static func reduce(_ kind: NDArray.Reduction, _ v: Value, axis: Value?, keepdims: Value?,
+                       name: String = "reduction") throws -> Value {
+        let a = try Coerce.array(v, what: "\(name)() argument")
         let axes = try self.axes(axis)
         let keep = try bool(keepdims, default: false)
         let r = try a.reduce(kind, axes: axes, keepdims: keep)
@@ -52,8 +54,8 @@ extension Library {
         return Value.wrap(r)
     }
 
-    static func argReduce(_ v: Value, isMax: Bool, axis: Value?) throws -> Value {
-        let a = try Coerce.array(v)
+    static func argReduce(_ v: Value, isMax: Bool, axis: Value?, name: String = "argmax") throws -> Value {
+        let a = try Coerce.array(v, what: "\(name)() argument")
         let ax = try axis.nonNone.map { try Coerce.int($0, what: "axis") }
         let r = try a.argReduce(max: isMax, axis: ax)
         if r.shape.isEmpty { return .int(Int(r.data[0])) }
