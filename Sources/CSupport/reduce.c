@@ -54,6 +54,30 @@ __attribute__((always_inline)) static inline double extreme(const double *a, lon
     return nan ? __builtin_nan("") : best;
 }
 
+// np.maximum (is_max) or np.minimum of d and s: nan wins, then the larger (smaller), s on ties.
+#define MAX_STEP(d, s) (((d) > (s) || (d) != (d)) ? (d) : (s))
+#define MIN_STEP(d, s) (((d) < (s) || (d) != (d)) ? (d) : (s))
+
+// dst = maximum(dst, row) (or minimum) for each row in order. Four rows are combined
+// first, then with dst: the same result (the value is an order-free extreme, nan
+// wins, and of equal values the one from the latest row wins either way) with a
+// quarter of the loads and stores of dst.
+__attribute__((always_inline)) static inline void rows_extreme(double *restrict dst, const double *restrict src,
+                                                               long rows, long n, const int is_max) {
+    long r = 0;
+    for (; r + 4 <= rows; r += 4, src += 4 * n) {
+        const double *r0 = src, *r1 = src + n, *r2 = src + 2 * n, *r3 = src + 3 * n;
+        for (long i = 0; i < n; i++) {
+            double a = is_max ? MAX_STEP(r0[i], r1[i]) : MIN_STEP(r0[i], r1[i]);
+            double b = is_max ? MAX_STEP(r2[i], r3[i]) : MIN_STEP(r2[i], r3[i]);
+            double m = is_max ? MAX_STEP(a, b) : MIN_STEP(a, b);
+            dst[i] = is_max ? MAX_STEP(dst[i], m) : MIN_STEP(dst[i], m);
+        }
+    }
+    for (; r < rows; r++, src += n)
+        for (long i = 0; i < n; i++) dst[i] = is_max ? MAX_STEP(dst[i], src[i]) : MIN_STEP(dst[i], src[i]);
+}
+
 #define REDUCE_KERNELS(suffix, attr)                                                        \
     /* NumPy's pairwise_sum: 8 partial sums under 128 elements, halves above. */            \
     attr static double pairwise_##suffix(const double *a, long n) {                         \
@@ -78,30 +102,21 @@ __attribute__((always_inline)) static inline double extreme(const double *a, lon
     attr static double max_##suffix(const double *a, long n) { return extreme(a, n, 1); }  \
     attr static double min_##suffix(const double *a, long n) { return extreme(a, n, 0); }  \
                                                                                             \
-    /* dst[i] = dst[i] op src[i], the row step of a reduction along a leading axis. */      \
+    /* dst op= each of `rows` consecutive rows of src, in order. */                        \
     attr static void rows_##suffix(int op, double *restrict dst, const double *restrict src, \
-                                   long n) {                                                \
+                                   long rows, long n) {                                     \
         switch (op) {                                                                       \
         case ADL_ROWS_ADD:                                                                  \
-            for (long i = 0; i < n; i++) dst[i] += src[i];                                  \
+            for (long r = 0; r < rows; r++, src += n)                                       \
+                for (long i = 0; i < n; i++) dst[i] += src[i];                              \
             break;                                                                          \
         case ADL_ROWS_MUL:                                                                  \
-            for (long i = 0; i < n; i++) dst[i] *= src[i];                                  \
+            for (long r = 0; r < rows; r++, src += n)                                       \
+                for (long i = 0; i < n; i++) dst[i] *= src[i];                              \
             break;                                                                          \
-        case ADL_ROWS_MAX: /* np.maximum: nan wins, then the larger, src on ties */         \
-            for (long i = 0; i < n; i++) {                                                  \
-                double d = dst[i], s = src[i];                                              \
-                dst[i] = (d > s || d != d) ? d : s;                                         \
-            }                                                                               \
-            break;                                                                          \
-        case ADL_ROWS_MIN:                                                                  \
-            for (long i = 0; i < n; i++) {                                                  \
-                double d = dst[i], s = src[i];                                              \
-                dst[i] = (d < s || d != d) ? d : s;                                         \
-            }                                                                               \
-            break;                                                                          \
-        default:                                                                            \
-            break;                                                                          \
+        case ADL_ROWS_MAX: rows_extreme(dst, src, rows, n, 1); break;                       \
+        case ADL_ROWS_MIN: rows_extreme(dst, src, rows, n, 0); break;                       \
+        default: break;                                                                     \
         }                                                                                   \
     }
 
@@ -126,10 +141,10 @@ double adl_extreme(const double *a, long n, int is_max) {
     }
 }
 
-void adl_rows(int op, double *dst, const double *src, long n) {
+void adl_rows(int op, double *dst, const double *src, long rows, long n) {
     switch (adl_simd_level()) {
-    case ADL_SIMD_AVX512: rows_avx512(op, dst, src, n); break;
-    case ADL_SIMD_AVX2: rows_avx2(op, dst, src, n); break;
-    default: rows_sse2(op, dst, src, n); break;
+    case ADL_SIMD_AVX512: rows_avx512(op, dst, src, rows, n); break;
+    case ADL_SIMD_AVX2: rows_avx2(op, dst, src, rows, n); break;
+    default: rows_sse2(op, dst, src, rows, n); break;
     }
 }

@@ -119,6 +119,32 @@ final class VectorMathTests: XCTestCase {
         }
     }
 
+    /// Several rows at once give what row after row gives, to the bit (max/min group four rows:
+    /// the latest of equal zeros and the earliest nan must still win).
+    func testRowBlocksMatchRowByRow() {
+        let values: [Double] = [-0.0, 0.0, 1.0, -1.0, .nan, -Double.nan, 2.5]
+        var generator = SystemRandomNumberGenerator()
+        eachLevel { level in
+            for rows in 1...9 {
+                for n in [1, 3, 8, 13] {
+                    let src = (0..<(rows * n)).map { _ in values.randomElement(using: &generator) ?? 0 }
+                    let start = (0..<n).map { _ in values.randomElement(using: &generator) ?? 0 }
+                    for op in [ADL_ROWS_ADD, ADL_ROWS_MUL, ADL_ROWS_MAX, ADL_ROWS_MIN] {
+                        var block = start
+                        adl_rows(Int32(op.rawValue), &block, src, rows, n)
+                        var single = start
+                        for r in 0..<rows {
+                            src[(r * n)...].withUnsafeBufferPointer {
+                                adl_rows(Int32(op.rawValue), &single, $0.baseAddress, 1, n)
+                            }
+                        }
+                        XCTAssertEqual(block.map(\.bitPattern), single.map(\.bitPattern), "\(op) of \(rows)x\(n) at level \(level)")
+                    }
+                }
+            }
+        }
+    }
+
     /// NumPy's pairwise summation, written out as in numpy/_core/src/umath/loops_utils.h.src.
     static func pairwise(_ a: ArraySlice<Double>) -> Double {
         let n = a.count, s = a.startIndex
@@ -166,7 +192,7 @@ final class VectorMathTests: XCTestCase {
                 ]
                 for (op, f) in steps {
                     var row = dst
-                    adl_rows(Int32(op.rawValue), &row, src, n)
+                    adl_rows(Int32(op.rawValue), &row, src, 1, n)
                     let want = zip(dst, src).map(f)
                     XCTAssertEqual(row.map(\.bitPattern), want.map(\.bitPattern), "rows \(op) of \(n) at level \(level)")
                 }

@@ -120,6 +120,9 @@ extension NDArray {
         let n = dims.count
         let inner = dims[n - 1].size
         let innerReduced = dims[n - 1].reduced
+        // A kept inner run lies under a reduced dim (they alternate): all of that dim's
+        // rows go to one combineRows call, and the odometer runs over the dims above.
+        let rows = !innerReduced && n >= 2 ? dims[n - 2].size : 1
         var index = [Int](repeating: 0, count: n)
         var inOffset = 0
         var outOffset = 0
@@ -134,10 +137,10 @@ extension NDArray {
             } else if innerReduced {
                 dst[0] = NDArray.combine(r, dst[0], NDArray.reduceRun(r, src, inner))
             } else {
-                NDArray.combineRows(r, dst, src, inner)
+                NDArray.combineRows(r, dst, src, rows: rows, inner)
             }
-            inOffset += inner
-            var axis = n - 2
+            inOffset += inner * rows
+            var axis = rows > 1 ? n - 3 : n - 2
             while axis >= 0 {
                 index[axis] += 1
                 outOffset += outStrides[axis]
@@ -162,16 +165,24 @@ extension NDArray {
         }
     }
 
-    /// dst[i] = combine(dst[i], src[i]) for a row.
+    /// dst[i] = combine(dst[i], row[i]) for each of `rows` consecutive rows of n at src, in order.
     static func combineRows(_ r: Reduction, _ dst: UnsafeMutablePointer<Double>,
-                            _ src: UnsafePointer<Double>, _ n: Int) {
+                            _ src: UnsafePointer<Double>, rows: Int, _ n: Int) {
         switch r {
-        case .sum, .mean: adl_rows(Int32(ADL_ROWS_ADD.rawValue), dst, src, n)
-        case .prod: adl_rows(Int32(ADL_ROWS_MUL.rawValue), dst, src, n)
-        case .max: adl_rows(Int32(ADL_ROWS_MAX.rawValue), dst, src, n)
-        case .min: adl_rows(Int32(ADL_ROWS_MIN.rawValue), dst, src, n)
-        case .any: for i in 0..<n where src[i] != 0 { dst[i] = 1 }
-        case .all: for i in 0..<n where src[i] == 0 { dst[i] = 0 }
+        case .sum, .mean: adl_rows(Int32(ADL_ROWS_ADD.rawValue), dst, src, rows, n)
+        case .prod: adl_rows(Int32(ADL_ROWS_MUL.rawValue), dst, src, rows, n)
+        case .max: adl_rows(Int32(ADL_ROWS_MAX.rawValue), dst, src, rows, n)
+        case .min: adl_rows(Int32(ADL_ROWS_MIN.rawValue), dst, src, rows, n)
+        case .any:
+            for row in 0..<rows {
+                let p = src + row * n
+                for i in 0..<n where p[i] != 0 { dst[i] = 1 }
+            }
+        case .all:
+            for row in 0..<rows {
+                let p = src + row * n
+                for i in 0..<n where p[i] == 0 { dst[i] = 0 }
+            }
         }
     }
 

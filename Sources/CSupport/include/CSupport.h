@@ -66,9 +66,10 @@ double adl_extreme(const double *a, long n, int is_max);
 /// The row step of a reduction along a leading axis.
 enum adl_rows_op { ADL_ROWS_ADD, ADL_ROWS_MUL, ADL_ROWS_MAX, ADL_ROWS_MIN };
 
-/// dst[i] = dst[i] op src[i] for i < n (max/min as np.maximum/np.minimum:
-/// nan propagates, src wins ties); `dst` and `src` must not overlap.
-void adl_rows(int op, double *dst, const double *src, long n);
+/// dst[i] = dst[i] op row[i] for i < n, for each of the `rows` consecutive rows
+/// of n elements at `src`, in order (max/min as np.maximum/np.minimum: nan
+/// propagates, a later row wins ties); `dst` and `src` must not overlap.
+void adl_rows(int op, double *dst, const double *src, long rows, long n);
 
 // MARK: - Memory (memory.c)
 
