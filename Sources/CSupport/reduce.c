@@ -7,6 +7,7 @@
 // results do not depend on the level: `adl_sum` adds in exactly the order of
 // NumPy's pairwise summation (numpy/_core/src/umath/loops_utils.h.src), whose
 // eight partial sums are the eight lanes.
+#include <immintrin.h>
 #include "CSupport.h"
 
 typedef double v8d __attribute__((vector_size(64)));
@@ -58,24 +59,61 @@ __attribute__((always_inline)) static inline double extreme(const double *a, lon
 #define MAX_STEP(d, s) (((d) > (s) || (d) != (d)) ? (d) : (s))
 #define MIN_STEP(d, s) (((d) < (s) || (d) != (d)) ? (d) : (s))
 
-// dst = maximum(dst, row) (or minimum) for each row in order. Four rows are combined
-// first, then with dst: the same result (the value is an order-free extreme, nan
-// wins, and of equal values the one from the latest row wins either way) with a
-// quarter of the loads and stores of dst.
-__attribute__((always_inline)) static inline void rows_extreme(double *restrict dst, const double *restrict src,
-                                                               long rows, long n, const int is_max) {
+// dst += row (is_add) or dst *= row for each row of n in order. Four rows at a time
+// go through registers (((dst + r0) + r1) + r2) + r3: the order of NumPy's row by row
+// loop, so the same bits, with a quarter of the loads and stores of dst.
+__attribute__((always_inline)) static inline void rows_arith(double *restrict dst, const double *restrict src,
+                                                             long rows, long n, const int is_add) {
     long r = 0;
     for (; r + 4 <= rows; r += 4, src += 4 * n) {
         const double *r0 = src, *r1 = src + n, *r2 = src + 2 * n, *r3 = src + 3 * n;
-        for (long i = 0; i < n; i++) {
-            double a = is_max ? MAX_STEP(r0[i], r1[i]) : MIN_STEP(r0[i], r1[i]);
-            double b = is_max ? MAX_STEP(r2[i], r3[i]) : MIN_STEP(r2[i], r3[i]);
-            double m = is_max ? MAX_STEP(a, b) : MIN_STEP(a, b);
-            dst[i] = is_max ? MAX_STEP(dst[i], m) : MIN_STEP(dst[i], m);
-        }
+        for (long i = 0; i < n; i++)
+            dst[i] = is_add ? (((dst[i] + r0[i]) + r1[i]) + r2[i]) + r3[i]
+                            : (((dst[i] * r0[i]) * r1[i]) * r2[i]) * r3[i];
     }
     for (; r < rows; r++, src += n)
+        for (long i = 0; i < n; i++) dst[i] = is_add ? dst[i] + src[i] : dst[i] * src[i];
+}
+
+// dst = maximum(dst, row) (or minimum) for each row of n (`stride` apart) in order.
+__attribute__((always_inline)) static inline void rows_extreme(double *restrict dst, const double *restrict src,
+                                                               long rows, long n, long stride, const int is_max) {
+    for (long r = 0; r < rows; r++, src += stride)
         for (long i = 0; i < n; i++) dst[i] = is_max ? MAX_STEP(dst[i], src[i]) : MIN_STEP(dst[i], src[i]);
+}
+#define rows_extreme_sse2(dst, src, rows, n, is_max) rows_extreme(dst, src, rows, n, n, is_max)
+#define rows_extreme_avx2(dst, src, rows, n, is_max) rows_extreme(dst, src, rows, n, n, is_max)
+
+// The same with AVX-512 instructions: groups of four rows are combined first, then
+// with dst, eight columns at a time. Same values (the extreme is order-free, nan
+// wins, and of equal values the one from the latest row wins either way: vmaxpd a, b
+// is `a > b ? a : b`, b on ties) with a quarter of the loads and stores of dst. A nan
+// from the rows is a fresh quiet nan (its sign and payload are not kept; nothing
+// shows them).
+__attribute__((always_inline, target("avx512f"))) static inline __m512d pick512(__m512d a, __m512d b, const int is_max) {
+    return is_max ? _mm512_max_pd(a, b) : _mm512_min_pd(a, b);
+}
+
+__attribute__((always_inline, target("avx512f"))) static inline void rows_extreme_avx512(
+    double *restrict dst, const double *restrict src, long rows, long n, const int is_max) {
+    const __m512d nan = _mm512_set1_pd(__builtin_nan(""));
+    long r = 0;
+    for (; r + 4 <= rows; r += 4, src += 4 * n) {
+        const double *r0 = src, *r1 = src + n, *r2 = src + 2 * n, *r3 = src + 3 * n;
+        long i = 0;
+        for (; i + 8 <= n; i += 8) {
+            __m512d x0 = _mm512_loadu_pd(r0 + i), x1 = _mm512_loadu_pd(r1 + i);
+            __m512d x2 = _mm512_loadu_pd(r2 + i), x3 = _mm512_loadu_pd(r3 + i);
+            __mmask8 unordered = _mm512_cmp_pd_mask(x0, x1, _CMP_UNORD_Q) | _mm512_cmp_pd_mask(x2, x3, _CMP_UNORD_Q);
+            __m512d d = _mm512_loadu_pd(dst + i);
+            __m512d m = pick512(d, pick512(pick512(x0, x1, is_max), pick512(x2, x3, is_max), is_max), is_max);
+            m = _mm512_mask_mov_pd(m, unordered, nan);
+            m = _mm512_mask_mov_pd(m, _mm512_cmp_pd_mask(d, d, _CMP_UNORD_Q), d);
+            _mm512_storeu_pd(dst + i, m);
+        }
+        if (i < n) rows_extreme(dst + i, src + i, 4, n - i, n, is_max);
+    }
+    if (r < rows) rows_extreme(dst, src, rows - r, n, n, is_max);
 }
 
 #define REDUCE_KERNELS(suffix, attr)                                                        \
@@ -106,16 +144,10 @@ __attribute__((always_inline)) static inline void rows_extreme(double *restrict 
     attr static void rows_##suffix(int op, double *restrict dst, const double *restrict src, \
                                    long rows, long n) {                                     \
         switch (op) {                                                                       \
-        case ADL_ROWS_ADD:                                                                  \
-            for (long r = 0; r < rows; r++, src += n)                                       \
-                for (long i = 0; i < n; i++) dst[i] += src[i];                              \
-            break;                                                                          \
-        case ADL_ROWS_MUL:                                                                  \
-            for (long r = 0; r < rows; r++, src += n)                                       \
-                for (long i = 0; i < n; i++) dst[i] *= src[i];                              \
-            break;                                                                          \
-        case ADL_ROWS_MAX: rows_extreme(dst, src, rows, n, 1); break;                       \
-        case ADL_ROWS_MIN: rows_extreme(dst, src, rows, n, 0); break;                       \
+        case ADL_ROWS_ADD: rows_arith(dst, src, rows, n, 1); break;                         \
+        case ADL_ROWS_MUL: rows_arith(dst, src, rows, n, 0); break;                         \
+        case ADL_ROWS_MAX: rows_extreme_##suffix(dst, src, rows, n, 1); break;              \
+        case ADL_ROWS_MIN: rows_extreme_##suffix(dst, src, rows, n, 0); break;              \
         default: break;                                                                     \
         }                                                                                   \
     }
