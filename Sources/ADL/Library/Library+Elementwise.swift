@@ -70,9 +70,16 @@ extension Library {
                 throw ADLError.shape("operands could not be broadcast together with shapes "
                     + [c.shape, x.shape, y.shape].map(formatShape).joined(separator: " "))
             }
-            let cb = try c.broadcast(to: shape), xb = try x.broadcast(to: shape), yb = try y.broadcast(to: shape)
-            let out = try NDArray(shape: shape, isBool: x.isBool && y.isBool)
-            for i in 0..<out.count { out.data[i] = cb.data[i] != 0 ? xb.data[i] : yb.data[i] }
+            let out = try NDArray(uninitializedShape: shape, isBool: x.isBool && y.isBool)
+            // An operand of the result's shape is read in place, one element is repeated
+            // (step 0); only a partial broadcast is copied out first.
+            func source(_ a: NDArray) throws -> (NDArray, Int) {
+                if a.count == 1 { return (a, 0) }
+                return (a.shape == shape ? a : try a.broadcast(to: shape), 1)
+            }
+            let (cb, sc) = try source(c), (xb, sx) = try source(x), (yb, sy) = try source(y)
+            let cd = cb.data, xd = xb.data, yd = yb.data, o = out.data
+            for i in 0..<out.count { o[i] = cd[i * sc] != 0 ? xd[i * sx] : yd[i * sy] }
             return Value.wrap(out)
         }
         t.register("clip") { _, args in
