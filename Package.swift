@@ -11,11 +11,11 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
-        // C helpers: vectorised exp/log/sin/cos/tan through glibc's libmvec (the
-        // compiler turns the C loops into libmvec calls), and the malloc policy.
+        // C helpers: SIMD elementwise maths through glibc's libmvec (called from
+        // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
         .target(
             name: "CSupport",
-            cSettings: [.unsafeFlags(["-O3", "-fveclib=libmvec", "-fno-math-errno"])],
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])],
             linkerSettings: [.linkedLibrary("mvec")]
         ),
 

@@ -24,6 +24,13 @@ COMPARISONS = [
     ("B3", "linspace + chain", [("numpy", "linspace + chain", 1.0)]),
     ("B3", "x*y+1.0, sum", [("numpy", "x*y+1.0, sum", 1.0)]),
     ("B4", "A@B 1000x1000", [("numpy", "A@B 1000x1000", 1.05)]),
+] + [
+    # E1: one function of 10^7 floats, a fresh result each call (both sides).
+    ("E1", f, [("numpy", f, 1.2)]) for f in ("exp", "log", "sin", "cos", "tanh", "sqrt")
+] + [
+    # R1: reductions of a 1000x1000 matrix.
+    ("R1", f"{f} {where}", [("numpy", f"{f} {where}", 1.2)])
+    for f in ("sum", "mean", "max", "min", "prod") for where in ("axis=0", "axis=1", "all")
 ]
 STARTUP_GOAL_MS = 5.0  # B11: `adl -c "1 + 1"` at most this, wall clock
 

@@ -10,6 +10,10 @@
 #   B3  chain + sum      b03_chain.adl   vs NumPy b03_chain_numpy.py, and bench/py/b03_axpy_numpy.py
 #                        for sum(x * y + 1.0), the workload issue 2 names
 #   B4  1000x1000 @      b04_matmul.adl  vs NumPy b04_matmul_numpy.py
+#   E1  elementwise      e01_elementwise.adl vs bench/py/e01_elementwise_numpy.py: exp log sin
+#                        cos tanh sqrt of 10_000_000 floats
+#   R1  reductions       r01_reductions.adl  vs bench/py/r01_reductions_numpy.py: sum mean max
+#                        min prod of a 1000x1000 matrix along axis=0, axis=1 and over all
 #   B11 startup          adl -c "1 + 1"  vs python3 -c, lua5.4 -e (hyperfine, else a timed loop)
 # Every script times its own steady-state work and prints one JSON line last; those lines
 # go to bench/out/results.jsonl and bench/report.py prints the table with the goals.
@@ -106,6 +110,16 @@ fi
 if selected B4; then
   run b04_adl     "$ADL" "$ROOT/bench/adl/b04_matmul.adl"
   run b04_numpy   "$PY" "$REF/b04_matmul_numpy.py"
+fi
+
+# --- E1, R1: elementwise functions and reductions -------------------------------------------
+if selected E1; then
+  run e01_adl     "$ADL" "$ROOT/bench/adl/e01_elementwise.adl"
+  run e01_numpy   env PYTHONPATH="$REF" "$PY" "$ROOT/bench/py/e01_elementwise_numpy.py"
+fi
+if selected R1; then
+  run r01_adl     "$ADL" "$ROOT/bench/adl/r01_reductions.adl"
+  run r01_numpy   env PYTHONPATH="$REF" "$PY" "$ROOT/bench/py/r01_reductions_numpy.py"
 fi
 
 # --- B11: startup -------------------------------------------------------------------------

@@ -236,3 +236,49 @@ func numpyLogAddExp(_ x: Double, _ y: Double) -> Double {
     if tmp <= 0 { return y + log1p(Glibc.exp(tmp)) }
     return tmp
 }
+
+/// NumPy's float64 power loop when the exponent is one value for the whole
+/// loop (a scalar or a broadcast operand): these exponents skip pow. They differ
+/// from pow only at -0.0 and -inf for 0.5 (sqrt gives -0.0 and nan, pow 0.0 and
+/// inf) and in the last bit for -1.
+enum NumPyPowerFastPath {
+    case reciprocal, one, sqrt, identity, square
+
+    init?(exponent: Double) {
+        switch exponent {
+        case -1: self = .reciprocal
+        case 0: self = .one
+        case 0.5: self = .sqrt
+        case 1: self = .identity
+        case 2: self = .square
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    func apply(_ x: Double) -> Double {
+        switch self {
+        case .reciprocal: return 1 / x
+        case .one: return 1
+        case .sqrt: return x.squareRoot()
+        case .identity: return x
+        case .square: return x * x
+        }
+    }
+}
+
+/// `np.power(x, e)` on two scalars (NumPy's loop sees a broadcast exponent).
+/// The `**` operator on two numbers follows Python instead: plain pow.
+public func numpyPower(_ x: Double, _ e: Double) -> Double {
+    NumPyPowerFastPath(exponent: e)?.apply(x) ?? Glibc.pow(x, e)
+}
+
+/// `np.clip(x, lo, hi)` with constant bounds, as NumPy's clip loop: nan if any
+/// operand is nan; `hi` when lo > hi; on a tie the element itself (its zero sign).
+@inline(__always)
+public func numpyClip(_ x: Double, _ lo: Double, _ hi: Double) -> Double {
+    if lo.isNaN { return lo }
+    if hi.isNaN { return hi }
+    let t = x < lo ? lo : x
+    return t > hi ? hi : t
+}

@@ -1,4 +1,3 @@
-import CSupport
 // Elementwise kernels: broadcasting binary operations, array-with-scalar
 // operations and unary operations.
 //
@@ -7,17 +6,45 @@ import CSupport
 // specialises the loop per operation, so the inner loops hold no switch, no
 // closure call and no index arithmetic beyond a pointer increment (and
 // vectorise where the operation allows). Broadcasting coalesces axes first,
-// then runs the innermost axis as a same-shape or scalar loop.
+// then runs the innermost axis as a row in which each operand is walked or
+// broadcast. The transcendental functions, sqrt, arctan2, hypot and power run
+// through the SIMD kernels of CSupport (glibc's libmvec).
+
+import CSupport
 
 // MARK: - Kernel types
 
 /// A compile-time binary operation: the loops below are specialised per kernel.
 protocol BinaryKernel {
     static var op: ElementwiseBinary { get }
+
+    /// out[i] = f(a[i * stepA], b[i * stepB]) for i < n; each step is 1 (the
+    /// operand is walked) or 0 (its element 0 is broadcast).
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int)
 }
 
 extension BinaryKernel {
     @inline(__always) static func f(_ a: Double, _ b: Double) -> Double { op.apply(a, b) }
+
+    /// The scalar loop, one specialised loop per combination of steps.
+    @inline(__always)
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        switch (stepA, stepB) {
+        case (1, 1):
+            for i in 0..<n { out[i] = f(a[i], b[i]) }
+        case (1, _):
+            let s = b[0]
+            for i in 0..<n { out[i] = f(a[i], s) }
+        case (_, 1):
+            let s = a[0]
+            for i in 0..<n { out[i] = f(s, b[i]) }
+        default:
+            let v = f(a[0], b[0])
+            for i in 0..<n { out[i] = v }
+        }
+    }
 }
 
 /// A compile-time unary operation.
@@ -35,11 +62,57 @@ enum MulK: BinaryKernel { static var op: ElementwiseBinary { .mul } }
 enum DivK: BinaryKernel { static var op: ElementwiseBinary { .div } }
 enum FloorDivK: BinaryKernel { static var op: ElementwiseBinary { .floorDiv } }
 enum ModK: BinaryKernel { static var op: ElementwiseBinary { .mod } }
-enum PowK: BinaryKernel { static var op: ElementwiseBinary { .pow } }
+/// np.power: with one exponent for the whole array (a number, or a one-element
+/// array broadcast: a step of 0), NumPy's fast paths for the exponents -1, 0,
+/// 0.5, 1 and 2 (so `power(-0.0, 0.5)` is sqrt's -0.0, not pow's 0.0);
+/// otherwise pow. (A general broadcast runs `PowEveryK`: NumPy buffers such an
+/// exponent into a walked array, so it never takes the fast paths.)
+enum PowK: BinaryKernel {
+    static var op: ElementwiseBinary { .pow }
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        if stepB == 0, let fast = NumPyPowerFastPath(exponent: b[0]) {
+            if stepA == 0 {
+                let v = fast.apply(a[0])
+                for i in 0..<n { out[i] = v }
+            } else {
+                switch fast {
+                case .sqrt: dispatchUnary(.sqrt, a, n, out)
+                case .square: runUnary(SquareK.self, a, n, out)
+                case .identity: runUnary(PosK.self, a, n, out)
+                case .one: for i in 0..<n { out[i] = 1 }
+                case .reciprocal: for i in 0..<n { out[i] = 1 / a[i] }
+                }
+            }
+            return
+        }
+        _ = adl_vmath2(Int32(ADL_VMATH2_POW.rawValue), a, stepA, b, stepB, out, n)
+    }
+}
+/// np.power through pow for every element, whatever the steps.
+enum PowEveryK: BinaryKernel {
+    static var op: ElementwiseBinary { .pow }
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        _ = adl_vmath2(Int32(ADL_VMATH2_POW.rawValue), a, stepA, b, stepB, out, n)
+    }
+}
 enum MaximumK: BinaryKernel { static var op: ElementwiseBinary { .maximum } }
 enum MinimumK: BinaryKernel { static var op: ElementwiseBinary { .minimum } }
-enum Arctan2K: BinaryKernel { static var op: ElementwiseBinary { .arctan2 } }
-enum HypotK: BinaryKernel { static var op: ElementwiseBinary { .hypot } }
+enum Arctan2K: BinaryKernel {
+    static var op: ElementwiseBinary { .arctan2 }
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        _ = adl_vmath2(Int32(ADL_VMATH2_ATAN2.rawValue), a, stepA, b, stepB, out, n)
+    }
+}
+enum HypotK: BinaryKernel {
+    static var op: ElementwiseBinary { .hypot }
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        _ = adl_vmath2(Int32(ADL_VMATH2_HYPOT.rawValue), a, stepA, b, stepB, out, n)
+    }
+}
 enum LogAddExpK: BinaryKernel { static var op: ElementwiseBinary { .logaddexp } }
 enum LtK: BinaryKernel { static var op: ElementwiseBinary { .lt } }
 enum LeK: BinaryKernel { static var op: ElementwiseBinary { .le } }
@@ -151,47 +224,32 @@ func runBinary<K: BinaryKernel>(_ kernel: K.Type, _ layout: BinaryLayout,
                                 _ out: UnsafeMutablePointer<Double>) {
     switch layout {
     case let .same(a, b, n):
-        for i in 0..<n { out[i] = K.f(a[i], b[i]) }
+        K.row(a, 1, b, 1, out, n)
     case let .scalarRight(a, s, n):
-        for i in 0..<n { out[i] = K.f(a[i], s) }
+        withUnsafePointer(to: s) { K.row(a, 1, $0, 0, out, n) }
     case let .scalarLeft(s, b, n):
-        for i in 0..<n { out[i] = K.f(s, b[i]) }
+        withUnsafePointer(to: s) { K.row($0, 0, b, 1, out, n) }
     case let .strided(a, b, plan):
         runBroadcast(kernel, a, b, plan, out)
     }
 }
 
+/// The broadcast loop: odometer over the outer axes, one `row` per innermost
+/// run. Every operand's innermost stride is 1 or 0 (a plan axis is a result
+/// axis longer than 1, on which an operand is either contiguous or broadcast).
 func runBroadcast<K: BinaryKernel>(_ kernel: K.Type, _ a: UnsafePointer<Double>,
                                    _ b: UnsafePointer<Double>, _ plan: BroadcastPlan,
                                    _ out: UnsafeMutablePointer<Double>) {
     let n = plan.shape.count
     let inner = plan.shape[n - 1]
-    let ia = plan.stridesA[n - 1]
-    let ib = plan.stridesB[n - 1]
+    let ia = plan.stridesA[n - 1] == 0 ? 0 : 1
+    let ib = plan.stridesB[n - 1] == 0 ? 0 : 1
     var index = [Int](repeating: 0, count: n)
     var offA = 0
     var offB = 0
     var o = out
     while true {
-        let pa = a + offA
-        let pb = b + offB
-        if ia == 1 && ib == 1 {
-            for i in 0..<inner { o[i] = K.f(pa[i], pb[i]) }
-        } else if ia == 1 && ib == 0 {
-            let s = pb[0]
-            for i in 0..<inner { o[i] = K.f(pa[i], s) }
-        } else if ia == 0 && ib == 1 {
-            let s = pa[0]
-            for i in 0..<inner { o[i] = K.f(s, pb[i]) }
-        } else {
-            var ja = 0
-            var jb = 0
-            for i in 0..<inner {
-                o[i] = K.f(pa[ja], pb[jb])
-                ja += ia
-                jb += ib
-            }
-        }
+        K.row(a + offA, ia, b + offB, ib, o, inner)
         o += inner
         var axis = n - 2
         while axis >= 0 {
@@ -218,7 +276,12 @@ func dispatchBinary(_ op: ElementwiseBinary, _ layout: BinaryLayout,
     case .div: runBinary(DivK.self, layout, out)
     case .floorDiv: runBinary(FloorDivK.self, layout, out)
     case .mod: runBinary(ModK.self, layout, out)
-    case .pow: runBinary(PowK.self, layout, out)
+    case .pow:
+        if case .strided = layout {
+            runBinary(PowEveryK.self, layout, out)
+        } else {
+            runBinary(PowK.self, layout, out)
+        }
     case .maximum: runBinary(MaximumK.self, layout, out)
     case .minimum: runBinary(MinimumK.self, layout, out)
     case .arctan2: runBinary(Arctan2K.self, layout, out)
@@ -242,22 +305,38 @@ func runUnary<K: UnaryKernel>(_ kernel: K.Type, _ x: UnsafePointer<Double>, _ n:
     for i in 0..<n { out[i] = K.f(x[i]) }
 }
 
+/// The CSupport kernel of a unary operation, if it has one.
+func vmathFunction(_ op: ElementwiseUnary) -> adl_vmath_function? {
+    switch op {
+    case .exp: return ADL_VMATH_EXP
+    case .exp2: return ADL_VMATH_EXP2
+    case .expm1: return ADL_VMATH_EXPM1
+    case .log: return ADL_VMATH_LOG
+    case .log2: return ADL_VMATH_LOG2
+    case .log10: return ADL_VMATH_LOG10
+    case .log1p: return ADL_VMATH_LOG1P
+    case .sin: return ADL_VMATH_SIN
+    case .cos: return ADL_VMATH_COS
+    case .tan: return ADL_VMATH_TAN
+    case .arcsin: return ADL_VMATH_ASIN
+    case .arccos: return ADL_VMATH_ACOS
+    case .arctan: return ADL_VMATH_ATAN
+    case .sinh: return ADL_VMATH_SINH
+    case .cosh: return ADL_VMATH_COSH
+    case .tanh: return ADL_VMATH_TANH
+    case .arcsinh: return ADL_VMATH_ASINH
+    case .arccosh: return ADL_VMATH_ACOSH
+    case .arctanh: return ADL_VMATH_ATANH
+    case .sqrt: return ADL_VMATH_SQRT
+    case .neg, .pos, .abs, .sign, .square, .floor, .ceil, .round, .isnan, .isinf, .isfinite,
+         .logicalNot: return nil
+    }
+}
+
 /// Runs `op` over n contiguous elements: the one switch over the operation.
 func dispatchUnary(_ op: ElementwiseUnary, _ x: UnsafePointer<Double>, _ n: Int,
                    _ out: UnsafeMutablePointer<Double>) {
-    // The transcendental functions libmvec vectorises, on arrays big enough to pay for the call.
-    if n >= 16 {
-        let which: adl_vmath_function?
-        switch op {
-        case .exp: which = ADL_VMATH_EXP
-        case .log: which = ADL_VMATH_LOG
-        case .sin: which = ADL_VMATH_SIN
-        case .cos: which = ADL_VMATH_COS
-        case .tan: which = ADL_VMATH_TAN
-        default: which = nil
-        }
-        if let which, adl_vmath(Int32(which.rawValue), x, out, n) == 1 { return }
-    }
+    if let which = vmathFunction(op), adl_vmath(Int32(which.rawValue), x, out, n) == 1 { return }
     switch op {
     case .neg: runUnary(NegK.self, x, n, out)
     case .pos: runUnary(PosK.self, x, n, out)
@@ -368,6 +447,21 @@ extension NDArray {
     public func unary(_ op: ElementwiseUnary, reuse: NDArray? = nil) -> NDArray {
         let out = NDArray.output(shape: shape, count: count, isBool: op.yieldsBool, reuse: reuse)
         dispatchUnary(op, data, count, out.data)
+        return out
+    }
+
+    /// `clip(self, lo, hi)` with number bounds (`numpyClip` per element); a float array.
+    public func clipped(_ lo: Double, _ hi: Double) -> NDArray {
+        let out = NDArray(validShape: shape, count: count, isBool: false)
+        let x = data, o = out.data
+        if lo.isNaN || hi.isNaN {
+            o.update(repeating: .nan, count: count)
+        } else {
+            for i in 0..<count {
+                let t = x[i] < lo ? lo : x[i]
+                o[i] = t > hi ? hi : t
+            }
+        }
         return out
     }
 

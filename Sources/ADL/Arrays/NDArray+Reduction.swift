@@ -4,7 +4,10 @@
 // when the reduced axes include the last one, each contiguous run of reduced
 // elements is summed with NumPy's pairwise algorithm (blocks of 8 partial
 // sums, recursive halves above 128 elements) and added to the accumulator;
-// otherwise rows are accumulated elementwise in C order.
+// otherwise rows are accumulated elementwise in C order. The runs and rows go
+// through the SIMD kernels of CSupport (adl_sum, adl_extreme, adl_rows).
+
+import CSupport
 
 extension NDArray {
     /// A reduction over some axes.
@@ -117,6 +120,9 @@ extension NDArray {
         let n = dims.count
         let inner = dims[n - 1].size
         let innerReduced = dims[n - 1].reduced
+        // A kept inner run lies under a reduced dim (they alternate): all of that dim's
+        // rows go to one combineRows call, and the odometer runs over the dims above.
+        let rows = !innerReduced && n >= 2 ? dims[n - 2].size : 1
         var index = [Int](repeating: 0, count: n)
         var inOffset = 0
         var outOffset = 0
@@ -131,10 +137,10 @@ extension NDArray {
             } else if innerReduced {
                 dst[0] = NDArray.combine(r, dst[0], NDArray.reduceRun(r, src, inner))
             } else {
-                NDArray.combineRows(r, dst, src, inner)
+                NDArray.combineRows(r, dst, src, rows: rows, inner)
             }
-            inOffset += inner
-            var axis = n - 2
+            inOffset += inner * rows
+            var axis = rows > 1 ? n - 3 : n - 2
             while axis >= 0 {
                 index[axis] += 1
                 outOffset += outStrides[axis]
@@ -159,16 +165,24 @@ extension NDArray {
         }
     }
 
-    /// dst[i] = combine(dst[i], src[i]) for a row.
+    /// dst[i] = combine(dst[i], row[i]) for each of `rows` consecutive rows of n at src, in order.
     static func combineRows(_ r: Reduction, _ dst: UnsafeMutablePointer<Double>,
-                            _ src: UnsafePointer<Double>, _ n: Int) {
+                            _ src: UnsafePointer<Double>, rows: Int, _ n: Int) {
         switch r {
-        case .sum, .mean: for i in 0..<n { dst[i] += src[i] }
-        case .prod: for i in 0..<n { dst[i] *= src[i] }
-        case .max: for i in 0..<n { dst[i] = numpyMaximum(dst[i], src[i]) }
-        case .min: for i in 0..<n { dst[i] = numpyMinimum(dst[i], src[i]) }
-        case .any: for i in 0..<n where src[i] != 0 { dst[i] = 1 }
-        case .all: for i in 0..<n where src[i] == 0 { dst[i] = 0 }
+        case .sum, .mean: adl_rows(Int32(ADL_ROWS_ADD.rawValue), dst, src, rows, n)
+        case .prod: adl_rows(Int32(ADL_ROWS_MUL.rawValue), dst, src, rows, n)
+        case .max: adl_rows(Int32(ADL_ROWS_MAX.rawValue), dst, src, rows, n)
+        case .min: adl_rows(Int32(ADL_ROWS_MIN.rawValue), dst, src, rows, n)
+        case .any:
+            for row in 0..<rows {
+                let p = src + row * n
+                for i in 0..<n where p[i] != 0 { dst[i] = 1 }
+            }
+        case .all:
+            for row in 0..<rows {
+                let p = src + row * n
+                for i in 0..<n where p[i] == 0 { dst[i] = 0 }
+            }
         }
     }
 
@@ -177,15 +191,14 @@ extension NDArray {
     static func reduceRun(_ r: Reduction, _ src: UnsafePointer<Double>, _ n: Int) -> Double {
         switch r {
         case .sum, .mean:
-            return pairwiseSum(src, n)
+            return adl_sum(src, n)
         case .prod:
             var p = 1.0
             for i in 0..<n { p *= src[i] }
             return p
-        case .max:
-            return maxRun(src, n)
-        case .min:
-            return minRun(src, n)
+        case .max, .min:
+            let m = adl_extreme(src, n, r == .max ? 1 : 0)
+            return m == 0 ? lastZero(src, n) : m
         case .any:
             for i in 0..<n where src[i] != 0 { return 1 }
             return 0
@@ -195,64 +208,8 @@ extension NDArray {
         }
     }
 
-    /// NumPy's `pairwise_sum` for float64 (numpy/_core/src/umath/loops_utils.h).
-    static func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
-        if n < 8 {
-            var res = 0.0
-            for i in 0..<n { res += a[i] }
-            return res
-        } else if n <= 128 {
-            var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3]
-            var r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
-            var i = 8
-            let end = n - (n % 8)
-            while i < end {
-                r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3]
-                r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7]
-                i += 8
-            }
-            var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-            while i < n {
-                res += a[i]
-                i += 1
-            }
-            return res
-        } else {
-            var n2 = n / 2
-            n2 -= n2 % 8
-            return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
-        }
-    }
-
-    /// Maximum of a run, nan if any element is nan.
-    static func maxRun(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
-        // Four independent lanes so the loop vectorises; nan is tracked apart.
-        var m0 = -Double.infinity, m1 = -Double.infinity
-        var m2 = -Double.infinity, m3 = -Double.infinity
-        var sawNaN = false
-        var i = 0
-        while i + 4 <= n {
-            let x0 = a[i], x1 = a[i + 1], x2 = a[i + 2], x3 = a[i + 3]
-            m0 = x0 > m0 ? x0 : m0
-            m1 = x1 > m1 ? x1 : m1
-            m2 = x2 > m2 ? x2 : m2
-            m3 = x3 > m3 ? x3 : m3
-            sawNaN = sawNaN || (x0 != x0) || (x1 != x1) || (x2 != x2) || (x3 != x3)
-            i += 4
-        }
-        while i < n {
-            let x = a[i]
-            m0 = x > m0 ? x : m0
-            sawNaN = sawNaN || (x != x)
-            i += 1
-        }
-        if sawNaN { return .nan }
-        let m = Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
-        return m == 0 ? lastZero(a, n) : m
-    }
-
-    /// Among tied zeros NumPy's reductions return the last one (so the max of
-    /// [0.0, -0.0] is -0.0): the sign of the last zero in the run.
+    /// Among tied zeros NumPy's reductions mostly return the last one (so the
+    /// max of [0.0, -0.0] is -0.0): the sign of the last zero in the run.
     private static func lastZero(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
         var i = n - 1
         while i >= 0 {
@@ -260,32 +217,6 @@ extension NDArray {
             i -= 1
         }
         return 0
-    }
-
-    /// Minimum of a run, nan if any element is nan.
-    static func minRun(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
-        var m0 = Double.infinity, m1 = Double.infinity
-        var m2 = Double.infinity, m3 = Double.infinity
-        var sawNaN = false
-        var i = 0
-        while i + 4 <= n {
-            let x0 = a[i], x1 = a[i + 1], x2 = a[i + 2], x3 = a[i + 3]
-            m0 = x0 < m0 ? x0 : m0
-            m1 = x1 < m1 ? x1 : m1
-            m2 = x2 < m2 ? x2 : m2
-            m3 = x3 < m3 ? x3 : m3
-            sawNaN = sawNaN || (x0 != x0) || (x1 != x1) || (x2 != x2) || (x3 != x3)
-            i += 4
-        }
-        while i < n {
-            let x = a[i]
-            m0 = x < m0 ? x : m0
-            sawNaN = sawNaN || (x != x)
-            i += 1
-        }
-        if sawNaN { return .nan }
-        let m = Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
-        return m == 0 ? lastZero(a, n) : m
     }
 
     /// argmax / argmin: the index of the first extreme element (the first nan

@@ -10,7 +10,7 @@ extension Library {
         ]
         for (name, kind) in kinds {
             t.register(name) { _, args in
-                if (kind == .max || kind == .min), args.positional.count >= 2 {
+                if name == "max" || name == "min", args.positional.count >= 2 {
                     // Python's max(a, b, ...): elementwise over the arguments.
                     guard args.keywords.isEmpty else {
                         throw ADLError.argument("\(name)() with several arguments takes no keywords")
@@ -31,20 +31,24 @@ extension Library {
                     return acc
                 }
                 let p = try args.bind(name, ["a", "axis", "keepdims"], required: 1)
-                return try reduce(kind, p[0] ?? .none, axis: p[1], keepdims: p[2])
+                return try reduce(kind, p[0] ?? .none, axis: p[1], keepdims: p[2], name: name)
             }
         }
         for (name, isMax) in [("argmax", true), ("argmin", false)] {
             t.register(name) { _, args in
                 let p = try args.bind(name, ["a", "axis"], required: 1)
-                return try argReduce(p[0] ?? .none, isMax: isMax, axis: p[1])
+                return try argReduce(p[0] ?? .none, isMax: isMax, axis: p[1], name: name)
             }
         }
     }
 
-    static func reduce(_ kind: NDArray.Reduction, _ v: Value, axis: Value?, keepdims: Value?) throws -> Value {
-        let a = try Coerce.array(v)
-        let axes = try self.axes(axis)
+    /// `name(v, axis=, keepdims=)`; `name` is the builtin's, for the type error.
+    static func reduce(_ kind: NDArray.Reduction, _ v: Value, axis: Value?, keepdims: Value?,
+                       name: String = "reduction") throws -> Value {
+        let a = try Coerce.array(v, what: "\(name)() argument")
+        var axes = try self.axes(axis)
+        // NumPy's ufunc reductions accept axis=0 or -1 (an int, not a tuple) on a number.
+        if a.ndim == 0, kind != .mean, isLegacyScalarAxis(axis) { axes = [] }
         let keep = try bool(keepdims, default: false)
         let r = try a.reduce(kind, axes: axes, keepdims: keep)
         // A full reduction of a bool array counts: an int (SPEC §13).
@@ -52,11 +56,18 @@ extension Library {
         return Value.wrap(r)
     }
 
-    static func argReduce(_ v: Value, isMax: Bool, axis: Value?) throws -> Value {
-        let a = try Coerce.array(v)
-        let ax = try axis.nonNone.map { try Coerce.int($0, what: "axis") }
+    static func argReduce(_ v: Value, isMax: Bool, axis: Value?, name: String = "argmax") throws -> Value {
+        let a = try Coerce.array(v, what: "\(name)() argument")
+        var ax = try axis.nonNone.map { try Coerce.int($0, what: "axis") }
+        if a.ndim == 0, isLegacyScalarAxis(axis) { ax = nil }
         let r = try a.argReduce(max: isMax, axis: ax)
         if r.shape.isEmpty { return .int(Int(r.data[0])) }
         return .array(r)
+    }
+
+    /// An `axis=` of the int 0 or -1 (or a float equal to it), which NumPy allows for a 0-d array.
+    static func isLegacyScalarAxis(_ axis: Value?) -> Bool {
+        guard let axis = axis.nonNone, Operators.number(axis) != nil, let i = try? Coerce.int(axis) else { return false }
+        return i == 0 || i == -1
     }
 }

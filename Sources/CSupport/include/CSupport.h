@@ -1,20 +1,77 @@
 // C helpers of the interpreter.
 //
 // Vectorised elementwise maths over contiguous double arrays, through glibc's
-// libmvec (the SIMD variants of exp, log, sin, ...): what NumPy's own SIMD
-// loops do, 3-5x faster than one libm call per element.
+// libmvec (the SIMD variants of exp, log, sin, ...), and reduction kernels:
+// what NumPy's own SIMD loops do, 3-10x faster than one libm call or one
+// scalar step per element. Every kernel has an SSE2, an AVX2 and an AVX-512
+// version, chosen at run time from the CPU.
 #ifndef ADL_CSUPPORT_H
 #define ADL_CSUPPORT_H
 
-/// The functions, in the order of `adl_vmath`'s `which` argument.
-/// (Those libmvec has and the compiler maps: the rest stay one libm call per element.)
+// MARK: - SIMD level
+
+/// The instruction set levels the kernels are compiled for.
+enum adl_simd { ADL_SIMD_SSE2 = 0, ADL_SIMD_AVX2 = 1, ADL_SIMD_AVX512 = 2 };
+
+/// The level in use: the best the CPU has, capped by the environment variable
+/// ADL_SIMD=sse2|avx2 when set (read once).
+int adl_simd_level(void);
+
+/// Uses `level` from now on, capped to what the CPU has; returns the level chosen.
+/// For tests that run every code path on one machine.
+int adl_simd_set_level(int level);
+
+// MARK: - Elementwise functions (vmath.c)
+
+/// The unary functions, in the order of `adl_vmath`'s `which` argument.
+/// All but sqrt are libmvec's (tanh is built from its expm1); at most 4 ulp
+/// from the correctly rounded result, special values exactly as libm's.
 enum adl_vmath_function {
-    ADL_VMATH_EXP, ADL_VMATH_LOG, ADL_VMATH_SIN, ADL_VMATH_COS, ADL_VMATH_TAN
+    ADL_VMATH_EXP, ADL_VMATH_EXP2, ADL_VMATH_EXPM1,
+    ADL_VMATH_LOG, ADL_VMATH_LOG2, ADL_VMATH_LOG10, ADL_VMATH_LOG1P,
+    ADL_VMATH_SIN, ADL_VMATH_COS, ADL_VMATH_TAN,
+    ADL_VMATH_ASIN, ADL_VMATH_ACOS, ADL_VMATH_ATAN,
+    ADL_VMATH_SINH, ADL_VMATH_COSH, ADL_VMATH_TANH,
+    ADL_VMATH_ASINH, ADL_VMATH_ACOSH, ADL_VMATH_ATANH,
+    ADL_VMATH_SQRT,
+    ADL_VMATH_COUNT
 };
 
 /// out[i] = f(x[i]) for i < n, with f chosen by `which`; `out` may equal `x`.
 /// Returns 0 when `which` is unknown (nothing written), 1 otherwise.
 int adl_vmath(int which, const double *x, double *out, long n);
+
+/// The binary functions of `adl_vmath2` (libmvec's atan2, hypot, pow).
+enum adl_vmath2_function {
+    ADL_VMATH2_ATAN2, ADL_VMATH2_HYPOT, ADL_VMATH2_POW,
+    ADL_VMATH2_COUNT
+};
+
+/// out[i] = f(a[i * a_step], b[i * b_step]) for i < n, each step 1 (walk) or 0
+/// (broadcast element 0); `out` may equal `a` or `b`.
+/// Returns 0 when `which` is unknown (nothing written), 1 otherwise.
+int adl_vmath2(int which, const double *a, long a_step, const double *b, long b_step,
+               double *out, long n);
+
+// MARK: - Reductions (reduce.c)
+
+/// The sum of a[0..<n] in the order of NumPy's pairwise summation, so that it
+/// equals np.add.reduce of a contiguous run bit for bit (0.0 when n == 0).
+double adl_sum(const double *a, long n);
+
+/// The maximum (is_max != 0) or minimum of a[0..<n], nan when one is nan;
+/// -inf/+inf when n == 0. Of equal zeros, any sign may come back.
+double adl_extreme(const double *a, long n, int is_max);
+
+/// The row step of a reduction along a leading axis.
+enum adl_rows_op { ADL_ROWS_ADD, ADL_ROWS_MUL, ADL_ROWS_MAX, ADL_ROWS_MIN };
+
+/// dst[i] = dst[i] op row[i] for i < n, for each of the `rows` consecutive rows
+/// of n elements at `src`, in order (max/min as np.maximum/np.minimum: nan
+/// propagates, a later row wins ties); `dst` and `src` must not overlap.
+void adl_rows(int op, double *dst, const double *src, long rows, long n);
+
+// MARK: - Memory (memory.c)
 
 /// Makes glibc serve large blocks from the heap and keep freed ones there, so a
 /// new array reuses the pages of the last freed one instead of mapping fresh,
