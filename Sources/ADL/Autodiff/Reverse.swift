@@ -93,21 +93,32 @@ struct GradientOps {
         }
     }
 
+    /// An untraced array whose elements are all equal, as that number, when the
+    /// other operand alone gives the result's shape (`ones(n) * 100 * g` is `100 * g`).
+    func scalarized(_ v: Value, beside other: Value) -> Value {
+        guard case .array(let a) = v, !a.isBool, a.count > 0, a.count <= 1 << 24 else { return v }
+        if let trace = vm.activeTrace, trace.isTraced(v) { return v }
+        guard shape(other) == (try? NDArray.broadcastShapes(a.shape, shape(other))) else { return v }
+        let first = a.data[0]
+        for i in 1..<a.count where a.data[i].bitPattern != first.bitPattern { return v }
+        return .float(first)
+    }
+
     func add(_ a: Value, _ b: Value) throws -> Value {
-        let a = float(a), b = float(b)
+        let a = scalarized(float(a), beside: b), b = scalarized(float(b), beside: a)
         if isConstant(a, 0), !isBoolArray(b), shape(b) == shape(a) || isScalar(a) { return b }
         if isConstant(b, 0), !isBoolArray(a), shape(a) == shape(b) || isScalar(b) { return a }
         return try vm.binary(.add, a, b)
     }
 
     func sub(_ a: Value, _ b: Value) throws -> Value {
-        let a = float(a), b = float(b)
+        let a = scalarized(float(a), beside: b), b = scalarized(float(b), beside: a)
         if isConstant(b, 0), !isBoolArray(a), covers(a, b) { return a }
         return try vm.binary(.sub, a, b)
     }
 
     func mul(_ a: Value, _ b: Value) throws -> Value {
-        let a = float(a), b = float(b)
+        let a = scalarized(float(a), beside: b), b = scalarized(float(b), beside: a)
         if isConstant(a, 1), !isBoolArray(b), covers(b, a) { return b }
         if isConstant(b, 1), !isBoolArray(a), covers(a, b) { return a }
         if isConstant(a, -1), !isBoolArray(b), isScalar(a) { return try neg(b) }
@@ -116,7 +127,7 @@ struct GradientOps {
     }
 
     func div(_ a: Value, _ b: Value) throws -> Value {
-        let a = float(a), b = float(b)
+        let a = scalarized(float(a), beside: b), b = scalarized(float(b), beside: a)
         if isConstant(b, 1), !isBoolArray(a), covers(a, b) { return a }
         return try vm.binary(.div, a, b)
     }

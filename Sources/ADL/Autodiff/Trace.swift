@@ -215,6 +215,18 @@ public final class Trace {
         case .float(let x): key = .float(x.bitPattern)
         case .bool(let b): key = .bool(b)
         case .none: key = ConstantKey.nothing
+        case .slice(let sl):
+            func part(_ v: Value) -> Int? {
+                switch v {
+                case .none: return Int.min
+                case .int(let i): return i
+                default: return nil
+                }
+            }
+            if let a = part(sl.start), let b = part(sl.stop), let c = part(sl.step) { key = .slice(a, b, c) } else { key = nil }
+        case .tuple(let t) where t.items.count == 1:
+            // A one-index tuple of an int (the index operand of index_add).
+            if case .int(let i) = t.items[0] { key = .index(i) } else { key = nil }
         default: key = nil
         }
         if let key, let n = constantNodes[key] { return n }
@@ -225,6 +237,7 @@ public final class Trace {
 
     private enum ConstantKey: Hashable {
         case int(Int), float(UInt64), bool(Bool), nothing
+        case slice(Int, Int, Int), index(Int)
     }
     private var constantNodes: [ConstantKey: Int] = [:]
 
