@@ -13,6 +13,7 @@ public enum Library {
         registerElementwise(table)
         registerReductions(table)
         registerShapeAndLinearAlgebra(table)
+        registerLinearAlgebra(table)
         registerMethods(table)
         table.constants = [("pi", .float(Double.pi)), ("e", .float(M_E)), ("inf", .float(.infinity)),
                            ("nan", .float(.nan)), ("newaxis", .none), ("argv", .list(ListObject([])))]
