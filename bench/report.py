@@ -24,6 +24,9 @@ COMPARISONS = [
     ("B3", "linspace + chain", [("numpy", "linspace + chain", 1.0)]),
     ("B3", "x*y+1.0, sum", [("numpy", "x*y+1.0, sum", 1.0)]),
     ("B4", "A@B 1000x1000", [("numpy", "A@B 1000x1000", 1.05)]),
+    ("L1", "solve 500x500, b (500,)", [("numpy", "solve 500x500, b (500,)", 1.1)]),
+    ("L1", "solve 500x500, B 500x500", [("numpy", "solve 500x500, B 500x500", 1.1)]),
+    ("L1", "inv 500x500", [("numpy", "inv 500x500", 1.1)]),
 ]
 STARTUP_GOAL_MS = 5.0  # B11: `adl -c "1 + 1"` at most this, wall clock
 

@@ -10,6 +10,8 @@
 #   B3  chain + sum      b03_chain.adl   vs NumPy b03_chain_numpy.py, and bench/py/b03_axpy_numpy.py
 #                        for sum(x * y + 1.0), the workload issue 2 names
 #   B4  1000x1000 @      b04_matmul.adl  vs NumPy b04_matmul_numpy.py
+#   L1  linalg 500x500   l1_linalg.adl   vs NumPy bench/py/l1_linalg_numpy.py: solve with a
+#                        vector and with a 500x500 right-hand side, inv (LAPACK underneath)
 #   B11 startup          adl -c "1 + 1"  vs python3 -c, lua5.4 -e (hyperfine, else a timed loop)
 # Every script times its own steady-state work and prints one JSON line last; those lines
 # go to bench/out/results.jsonl and bench/report.py prints the table with the goals.
@@ -18,7 +20,7 @@
 #   ADL      the adl binary            (default: .build/release/adl, built when missing)
 #   SHARED   the shared/ folder        (default: the one beside the repository)
 #   VENV     Python env for the peers  (default: .venv; numpy and threadpoolctl added when missing)
-#   ONLY     workloads to run, e.g. ONLY="B1 B4"   (default: all)
+#   ONLY     workloads to run, e.g. ONLY="B1 B4 L1"   (default: all)
 #   B11_RUNS startup runs per command  (default: 20)
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every timed command, ADL and peers.
 set -uo pipefail
@@ -106,6 +108,12 @@ fi
 if selected B4; then
   run b04_adl     "$ADL" "$ROOT/bench/adl/b04_matmul.adl"
   run b04_numpy   "$PY" "$REF/b04_matmul_numpy.py"
+fi
+
+# --- L1: LAPACK -----------------------------------------------------------------------------
+if selected L1; then
+  run l1_adl      "$ADL" "$ROOT/bench/adl/l1_linalg.adl"
+  run l1_numpy    env PYTHONPATH="$REF" "$PY" "$ROOT/bench/py/l1_linalg_numpy.py"
 fi
 
 # --- B11: startup -------------------------------------------------------------------------
