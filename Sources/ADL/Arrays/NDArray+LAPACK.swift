@@ -211,9 +211,10 @@ extension NDArray {
     public static func slogdet(_ a: NDArray) throws -> (sign: NDArray, logabsdet: NDArray) {
         let n = try checkStackedSquare(a)
         let batch = Array(a.shape.dropLast(2))
-        let matrices = batch.reduce(1, *)
-        let signs = NDArray(validShape: batch, count: matrices, isBool: false)
-        let logs = NDArray(validShape: batch, count: matrices, isBool: false)
+        // A stack of empty matrices can hold more of them than the allocation limit allows.
+        let signs = try NDArray(uninitializedShape: batch)
+        let logs = try NDArray(uninitializedShape: batch)
+        let matrices = signs.count
         if matrices == 0 { return (signs, logs) }
         if n == 0 {
             signs.data.update(repeating: 1, count: matrices)

@@ -74,7 +74,7 @@ extension NDArray {
             return try maxFromZero(x.unary(.abs), axis: try normaliseAxis(axis, ndim: x.ndim), keepdims: keepdims)
         }
         if ord.equals(-.infinity) {
-            return try x.unary(.abs).reduce(.min, axes: axes, keepdims: keepdims)
+            return try minNoIdentity(x.unary(.abs), axis: try normaliseAxis(axis, ndim: x.ndim), keepdims: keepdims)
         }
         if ord.equals(0) {
             let nonzero = NDArray(validShape: x.shape, count: x.count, isBool: false)
@@ -109,7 +109,7 @@ extension NDArray {
         }
         if ord.equals(-2) {
             let s = try singularValues(x, row: row, col: col)
-            return try s.reduce(.min, axes: [s.ndim - 1], keepdims: false)
+            return try minNoIdentity(s, axis: s.ndim - 1, keepdims: false)
         }
         if ord.equals(1) {
             return try maxFromZero(try x.unary(.abs).reduce(.sum, axes: [row], keepdims: false),
@@ -120,12 +120,12 @@ extension NDArray {
                                    axis: rowAfterCol, keepdims: false)
         }
         if ord.equals(-1) {
-            return try x.unary(.abs).reduce(.sum, axes: [row], keepdims: false)
-                .reduce(.min, axes: [colAfterRow], keepdims: false)
+            return try minNoIdentity(try x.unary(.abs).reduce(.sum, axes: [row], keepdims: false),
+                                     axis: colAfterRow, keepdims: false)
         }
         if ord.equals(-.infinity) {
-            return try x.unary(.abs).reduce(.sum, axes: [col], keepdims: false)
-                .reduce(.min, axes: [rowAfterCol], keepdims: false)
+            return try minNoIdentity(try x.unary(.abs).reduce(.sum, axes: [col], keepdims: false),
+                                     axis: rowAfterCol, keepdims: false)
         }
         if ord == .absent || ord.isFrobeniusName {
             return try binary(.mul, x, x).reduce(.sum, axes: [row, col], keepdims: false).unary(.sqrt)
@@ -143,6 +143,14 @@ extension NDArray {
         let order = (0..<x.ndim).filter { $0 != row && $0 != col } + [row, col]
         let moved = order == Array(0..<x.ndim) ? x : x.permutedUnchecked(order)
         return try singularValues(moved)
+    }
+
+    /// `min(axis)`: an empty axis is NumPy's error even when the result is empty too.
+    private static func minNoIdentity(_ a: NDArray, axis: Int, keepdims: Bool) throws -> NDArray {
+        if a.shape[axis] == 0 {
+            throw ADLError.value("zero-size array to reduction operation minimum which has no identity")
+        }
+        return try a.reduce(.min, axes: [axis], keepdims: keepdims)
     }
 
     /// `max(axis, initial=0)` of non-negative values: an empty axis gives 0.

@@ -13,8 +13,7 @@ extension Library {
             let p = try args.bind("inner", ["a", "b"], required: 2)
             let a = p[0] ?? .none, b = p[1] ?? .none
             let x = try Coerce.array(a), y = try Coerce.array(b)
-            // A scalar operand multiplies, as in NumPy.
-            if x.ndim == 0 || y.ndim == 0 { return try mapBinary(.mul, a, b) }
+            if x.ndim == 0 || y.ndim == 0 { return try scalarDot(a, b) }
             return Value.wrap(try NDArray.inner(x, y))
         }
         for name in ["trace", "diagonal"] {
@@ -77,6 +76,19 @@ extension Library {
                 return Value.wrap(r)
             }
         }
+    }
+
+    /// `dot` or `inner` with a number operand, as NumPy's BLAS path computes it:
+    /// bool with bool is logical; otherwise one element multiplies, and more
+    /// accumulate into zeros (0 + s·x, so a -0.0 product becomes 0.0).
+    static func scalarDot(_ a: Value, _ b: Value) throws -> Value {
+        let x = try Coerce.array(a), y = try Coerce.array(b)
+        if x.isBool && y.isBool { return Value.wrap(try NDArray.binary(.logicalAnd, x, y)) }
+        let r = try NDArray.binary(.mul, x.asFloatIfBool(), y.asFloatIfBool())
+        if r.count > 1 {
+            for i in 0..<r.count { r.data[i] += 0 }
+        }
+        return Value.wrap(r)
     }
 
     /// `ord=` of a norm: None, a number or a string.
