@@ -11,6 +11,7 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke"),
         // C helpers: SIMD elementwise maths through glibc's libmvec (called from
         // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
         .target(
@@ -22,7 +23,7 @@ let package = Package(
         // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
         .target(
             name: "ADL",
-            dependencies: ["COpenBLAS", "CSupport"],
+            dependencies: ["COpenBLAS", "CLAPACKE", "CSupport"],
             // The VM's state lives in a final class; dynamic exclusivity checks
             // on its fields would cost a runtime call per instruction.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]

@@ -24,6 +24,16 @@ COMPARISONS = [
     ("B3", "linspace + chain", [("numpy", "linspace + chain", 1.0)]),
     ("B3", "x*y+1.0, sum", [("numpy", "x*y+1.0, sum", 1.0)]),
     ("B4", "A@B 1000x1000", [("numpy", "A@B 1000x1000", 1.05)]),
+    # Differentiation (issue 4): ADL's own f is a peer where the goal is a ratio to it.
+    ("B5", "grad", [("adl", "f", 2.0), ("jax-jit", "grad", 1.0), ("autograd", "grad", 1.0)]),
+    ("B6", "grad wrt w", [("jax-jit", "grad wrt w", 1.0), ("autograd", "grad wrt w", 1.0)]),
+    ("B8", "grad call", [("jax-jit", "jit grad call, numpy in/out, synced", 1.0),
+                         ("autograd", "grad call (autograd)", 1.0)]),
+    ("B10", "first call (trace, compile, run)", [("autograd", "grad through 1000-step loop", 1.0)]),
+    ("B12", "hessian n=100", [("jax-jit", "hessian n=100", 1.0), ("autograd", "hessian n=100", 1.0)]),
+    ("L1", "solve 500x500, b (500,)", [("numpy", "solve 500x500, b (500,)", 1.1)]),
+    ("L1", "solve 500x500, B 500x500", [("numpy", "solve 500x500, B 500x500", 1.1)]),
+    ("L1", "inv 500x500", [("numpy", "inv 500x500", 1.1)]),
 ] + [
     # E1: one function of 10^7 floats, a fresh result each call (both sides).
     ("E1", f, [("numpy", f, 1.2)]) for f in ("exp", "log", "sin", "cos", "tanh", "sqrt")

@@ -14,6 +14,10 @@
 #                        cos tanh sqrt of 10_000_000 floats
 #   R1  reductions       r01_reductions.adl  vs bench/py/r01_reductions_numpy.py: sum mean max
 #                        min prod of a 1000x1000 matrix along axis=0, axis=1 and over all
+#   L1  linalg 500x500   l1_linalg.adl   vs NumPy bench/py/l1_linalg_numpy.py: solve with a
+#                        vector and with a 500x500 right-hand side, inv (LAPACK underneath)
+#   B5-B12 gradients   b05_rosen b06_logreg b08_smallcall b10_loopgrad b12_hessian (.adl) vs
+#                        autograd and jax.jit (when installed) scripts of the same names
 #   B11 startup          adl -c "1 + 1"  vs python3 -c, lua5.4 -e (hyperfine, else a timed loop)
 # Every script times its own steady-state work and prints one JSON line last; those lines
 # go to bench/out/results.jsonl and bench/report.py prints the table with the goals.
@@ -22,7 +26,7 @@
 #   ADL      the adl binary            (default: .build/release/adl, built when missing)
 #   SHARED   the shared/ folder        (default: the one beside the repository)
 #   VENV     Python env for the peers  (default: .venv; numpy and threadpoolctl added when missing)
-#   ONLY     workloads to run, e.g. ONLY="B1 B4"   (default: all)
+#   ONLY     workloads to run, e.g. ONLY="B1 B4 L1"   (default: all)
 #   B11_RUNS startup runs per command  (default: 20)
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every timed command, ADL and peers.
 set -uo pipefail
@@ -121,6 +125,24 @@ if selected R1; then
   run r01_adl     "$ADL" "$ROOT/bench/adl/r01_reductions.adl"
   run r01_numpy   env PYTHONPATH="$REF" "$PY" "$ROOT/bench/py/r01_reductions_numpy.py"
 fi
+# --- L1: LAPACK -----------------------------------------------------------------------------
+if selected L1; then
+  run l1_adl      "$ADL" "$ROOT/bench/adl/l1_linalg.adl"
+  run l1_numpy    env PYTHONPATH="$REF" "$PY" "$ROOT/bench/py/l1_linalg_numpy.py"
+fi
+
+# --- B5-B12: differentiation (issue 4) ------------------------------------------------------
+# The peers are autograd (in the venv of the differential tests) and jax when it is installed.
+has_jax() { "$PY" -c "import jax" >/dev/null 2>&1; }
+for w in B5:b05:rosen B6:b06:logreg B8:b08:smallcall B10:b10:loopgrad B12:b12:hessian; do
+  IFS=: read -r name num stem <<< "$w"
+  selected "$name" || continue
+  run "${num}_adl" "$ADL" "$ROOT/bench/adl/${num}_${stem}.adl"
+  [ -f "$REF/${num}_${stem}_autograd.py" ] && "$PY" -c "import autograd" >/dev/null 2>&1 \
+    && run "${num}_autograd" env PYTHONPATH="$REF" "$PY" "$REF/${num}_${stem}_autograd.py"
+  [ -f "$REF/${num}_${stem}_jax.py" ] && has_jax \
+    && run "${num}_jax" env PYTHONPATH="$REF" "$PY" "$REF/${num}_${stem}_jax.py"
+done
 
 # --- B11: startup -------------------------------------------------------------------------
 # startup SYSTEM NAME CMD...: one B11 JSON line for CMD, via hyperfine when it is there.

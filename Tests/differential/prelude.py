@@ -94,6 +94,9 @@ def _sizes(name, args, kwargs):
     """`args`/`kwargs` of `name` with integral floats made ints where they are sizes or axes."""
     if name == "reshape":  # reshape(a, shape) and a.reshape(*shape): every later argument
         args = (args[0], *(_shape_arg(a) for a in args[1:]))
+    if name in _INT_POSITIONALS:  # see the linear algebra section
+        n = _INT_POSITIONALS[name]
+        args = (*args[:1], *(_index_part(a) for a in args[1:1 + n]), *args[1 + n:])
     kwargs = {k: _shape_arg(v) if k in _SIZE_KEYWORDS else v for k, v in kwargs.items()}
     if name in _INT_ARGUMENTS:
         args, kwargs = _int_arguments(name, args, kwargs)
@@ -522,6 +525,24 @@ def loadtxt(fname, *args, usecols=None, **kwargs):
     return _floatify(np.loadtxt(fname, *args, usecols=None if usecols is None else _ints(usecols), **kwargs))
 
 
+# --------------------------------------------------------------------------------------
+# Linear algebra: integral floats as offsets, axes and k; linalg.* results as ADL's
+# --------------------------------------------------------------------------------------
+
+# Positional parameters (after the array) that ADL takes as integers, integral floats
+# included: `trace(m, 1.0)`, `x.diagonal(0, 1.0, 2)`, `diag(v, -1.0)`, `tril(m, k)` with k
+# from a float loop. `_sizes` consults this table for builtins and methods alike.
+_INT_POSITIONALS = {"trace": 3, "diagonal": 3, "diag": 1, "tril": 1, "triu": 1}
+_SIZE_KEYWORDS += ("offset", "axis1", "axis2")
+
+
+def _linalg_namespace():
+    """`linalg.NAME`: NumPy's functions with integral-float axes accepted and their results
+    as ADL gives them (slogdet's named tuple a plain tuple, 0-d results numbers)."""
+    names = ("inv", "solve", "det", "slogdet", "cholesky", "norm")
+    return types.SimpleNamespace(**{n: _wrap(getattr(np.linalg, n)) for n in names})
+
+
 def help(name=None):  # noqa: A001 - a stand-in: ADL's help text is not compared
     return None
 
@@ -595,7 +616,7 @@ def _library(program, argv, autodiff=False):
         array=array, zeros=zeros, ones=ones, full=full, eye=eye, identity=identity,
         arange=arange, linspace=linspace, round=round, max=max, min=min, flatten=flatten,
         logsumexp=logsumexp, softmax=softmax, log_softmax=log_softmax, sigmoid=sigmoid,
-        norm=_wrap(np.linalg.norm), random=_RANDOM, linalg=np.linalg, loadtxt=loadtxt,
+        norm=_wrap(np.linalg.norm), random=_RANDOM, linalg=_linalg_namespace(), loadtxt=loadtxt,
         pi=np.pi, e=np.e, inf=np.inf, nan=np.nan,
         print=_print, str=_str, repr=_repr, dict=Record, help=help,
         range=range, len=builtins.len, float=builtins.float, int=builtins.int,

@@ -27,11 +27,17 @@ extension NDArray {
         }
         let batchA = aVector ? [] : Array(a.shape.dropLast(2))
         let batchB = bVector ? [] : Array(b.shape.dropLast(2))
-        let batch = try broadcastShapes(batchA, batchB)
-        var outShape = batch
-        if !aVector { outShape.append(n) }
-        if !bVector { outShape.append(m) }
-        let result = try NDArray(uninitializedShape: outShape)
+        var core: [Int] = []
+        if !aVector { core.append(n) }
+        if !bVector { core.append(m) }
+        let batch: [Int]
+        do {
+            batch = try broadcastShapes(batchA, batchB)
+        } catch {
+            throw remappedBroadcastError([a.shape, b.shape], core: 2, requested: core)
+        }
+        let bothBool = a.isBool && b.isBool
+        let result = try NDArray(uninitializedShape: batch + core, isBool: bothBool)
         if result.count == 0 { return result }
         let batchCount = batch.reduce(1, *)
         // Offsets of each batch's matrix inside a and b (broadcast batch axes repeat).
@@ -41,12 +47,19 @@ extension NDArray {
             matrixProduct(a.data + offsetsA[j], b.data + offsetsB[j],
                           result.data + j * n * m, n: n, k: k, m: m, ldc: m)
         }
+        if bothBool { result.normaliseBool() }
         return result
+    }
+
+    /// Maps every nonzero element to 1: a product of two bool arrays is
+    /// NumPy's logical or-of-ands, computed as a count.
+    func normaliseBool() {
+        for i in 0..<count { data[i] = data[i] != 0 ? 1 : 0 }
     }
 
     /// For each index of the broadcast `batch` shape (C order), the element
     /// offset of the corresponding matrix in an operand with batch shape `own`.
-    private static func batchOffsets(batch: [Int], own: [Int], matrixSize: Int) -> [Int] {
+    static func batchOffsets(batch: [Int], own: [Int], matrixSize: Int) -> [Int] {
         let total = batch.reduce(1, *)
         if own.reduce(1, *) == total {
             return (0..<total).map { $0 * matrixSize }
@@ -144,12 +157,14 @@ extension NDArray {
         let batchShape = Array(b.shape.dropLast(2))
         let batches = batchShape.reduce(1, *)
         let outShape = Array(a.shape.dropLast()) + batchShape + [m]
-        let result = try NDArray(uninitializedShape: outShape)
+        let bothBool = a.isBool && b.isBool
+        let result = try NDArray(uninitializedShape: outShape, isBool: bothBool)
         if result.count == 0 { return result }
         for j in 0..<batches {
             matrixProduct(a.data, b.data + j * k * m, result.data + j * m,
                           n: rows, k: k, m: m, ldc: batches * m)
         }
+        if bothBool { result.normaliseBool() }
         return result
     }
 }

@@ -43,7 +43,7 @@ extension Library {
         t.register("dot") { _, args in
             let p = try args.bind("dot", ["a", "b"], required: 2)
             let a = p[0] ?? .none, b = p[1] ?? .none
-            if Operators.number(a) != nil || Operators.number(b) != nil { return try mapBinary(.mul, a, b) }
+            if Operators.number(a) != nil || Operators.number(b) != nil { return try scalarDot(a, b) }
             return Value.wrap(try NDArray.dot(try Coerce.array(a), try Coerce.array(b)))
         }
     }

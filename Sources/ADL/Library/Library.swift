@@ -16,6 +16,7 @@ public enum Library {
         registerStatistics(table)
         registerShapeAndLinearAlgebra(table)
         registerJoining(table)
+        registerLinearAlgebra(table)
         registerAutodiff(table)
         registerMethods(table)
         registerIO(table)
