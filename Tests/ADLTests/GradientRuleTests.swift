@@ -32,6 +32,27 @@ final class GradientRuleTests: XCTestCase {
         ("reshape", "reshape(x, (-1,)) ** 2", -2, 2), ("ravel", "ravel(x) ** 3", -2, 2),
         ("transpose", "transpose(x) ** 2", -2, 2), (".T", "x.T * x.T", -2, 2),
         ("array display", "array([x, 2 * x]) ** 2", -2, 2),
+        ("std", "std(x) * x", -2, 2), ("var", "var(x) + x", -2, 2), ("cumsum", "cumsum(x) ** 2", -2, 2),
+        ("cumprod", "cumprod(x)", 0.5, 2), ("logsumexp", "logsumexp(x) * x", -2, 2),
+        ("softmax", "softmax(ravel(x))", -2, 2), ("log_softmax", "log_softmax(ravel(x))", -2, 2),
+        ("sigmoid", "sigmoid(x)", -3, 3), ("concatenate", "concatenate((ravel(x), ravel(x) ** 2))", -2, 2),
+        ("stack", "stack((x, x ** 3))", -2, 2), ("hstack", "hstack((ravel(x), ravel(x) * 2))", -2, 2),
+        ("vstack", "vstack((ravel(x), ravel(x) ** 2))", -2, 2), ("tile", "tile(x, 2) ** 2", -2, 2),
+        ("repeat", "repeat(x, 2) ** 3", -2, 2), ("pad", "pad(ravel(x), 1) ** 2 + 1", -2, 2),
+        ("flip", "flip(x) * x", -2, 2), ("expand_dims", "expand_dims(x, 0) ** 2", -2, 2),
+        ("squeeze", "squeeze(expand_dims(x, 0)) ** 2", -2, 2), ("norm", "norm(x) * x", 0.5, 2),
+        ("broadcast_to", "broadcast_to(x, (2,) + shape(x)) ** 2", -2, 2),
+        ("index_add", "index_add(x, (0,), x[0] * 2) if ndim(x) > 0 else x * 2", -2, 2),
+    ]
+
+    /// Functions of a square matrix: (name, expression in `A`).
+    static let matrix: [(String, String)] = [
+        ("inv", "linalg.inv(A)"), ("solve vector", "linalg.solve(A, array([1.0, -2.0, 0.5]))"),
+        ("solve matrix", "linalg.solve(A, A.T)"), ("det", "linalg.det(A)"), ("slogdet", "linalg.slogdet(A)[1]"),
+        ("cholesky", "linalg.cholesky(A @ A.T + 3 * eye(3))"), ("trace", "trace(A @ A)"), ("diag", "diag(A) ** 2"),
+        ("diag offset", "diag(A, 1) ** 2"), ("tril", "tril(A) ** 2"), ("triu", "triu(A, 1) ** 2"),
+        ("inner", "inner(A, A)"), ("outer", "outer(A[0], A[1])"), ("matrix norm", "norm(A)"),
+        ("swapaxes", "swapaxes(A, 0, 1) @ A"), ("matmul", "A @ A @ A"), ("dot", "dot(A, A[:, 0])"),
     ]
 
     /// Binary operators on broadcasting pairs: (name, expression in `x` and `y`).
@@ -74,6 +95,22 @@ final class GradientRuleTests: XCTestCase {
                 """
                 XCTAssertEqual(try run(source), "True\nTrue\n", "[\(name) over \(shape)]")
             }
+        }
+    }
+
+    func testMatrixRulesFirstAndSecondOrder() throws {
+        for (name, expr) in Self.matrix {
+            let source = """
+            A0 = array([[2.0, 0.3, -0.4], [0.1, 1.5, 0.2], [-0.3, 0.25, 1.8]])
+            W = reshape(cos(arange(9.0)), (3, 3))
+            f = lambda A: sum(sin(\(expr)))
+            print(checkgrad(f, A0) < 1e-6)
+            g = grad(f)
+            h = lambda A: sum(g(A) * W)
+            print(checkgrad(h, A0) < 1e-5)
+
+            """
+            XCTAssertEqual(try run(source), "True\nTrue\n", "[\(name)]")
         }
     }
 

@@ -31,7 +31,12 @@ enum RulesLibrary {
             let mean = try ops.call("mean", [a], [("axis", axis ?? .none), ("keepdims", .bool(true))])
             let centered = try ops.sub(a, mean)
             var gv = g
-            if name == "std" { gv = try ops.div(g, try ops.mul(2.0.value, out)) }
+            if name == "std" {
+                // d std = d var / (2 std), and 0 where std = 0 (all elements equal), as norm at the origin.
+                let zero = try ops.binary(.equal, out, 0.0.value)
+                let safe = try ops.call("where", [zero, 1.0.value, out])
+                gv = try ops.call("where", [zero, 0.0.value, ops.div(g, ops.mul(2.0.value, safe))])
+            }
             let d = try Rules.expandReduced(gv, input: a, axis: axis, keepdims: keep, ops: ops)
             return try one(ops.mul(d, ops.mul(centered, (2 / (n - Double(ddof))).value)))
         case "cumsum":
@@ -137,11 +142,12 @@ enum RulesLibrary {
                 return try one(ops.call("diag", [g], [("k", .int(k))]))
             }
             guard shape.count == 2 else { return nil }
+            // g on the k-th diagonal of an (n, m) matrix of zeros: eye(n, m, k) times g
+            // placed at its columns (padded to length m), broadcast down the rows.
             let len = ops.shape(out).first ?? 0
-            let rows = try NDArray.arange(start: Double(Swift.max(-k, 0)), stop: Double(Swift.max(-k, 0) + len), step: 1)
-            let cols = try NDArray.arange(start: Double(Swift.max(k, 0)), stop: Double(Swift.max(k, 0) + len), step: 1)
-            none[0] = try ops.call("index_add", [ops.call("zeros", [ops.shapeValue(shape)]),
-                                                 .tuple(TupleObject([.array(rows), .array(cols)])), g])
+            let start = Swift.max(k, 0)
+            let row = try ops.call("pad", [g, .tuple(TupleObject([.int(start), .int(Swift.max(0, shape[1] - len - start))]))])
+            none[0] = try ops.mul(ops.call("eye", [.int(shape[0]), .int(shape[1])], [("k", .int(k))]), row)
             return none
         case "tril", "triu":
             let k = try int(arg(1, "k"), 0)

@@ -120,10 +120,12 @@ enum Rules {
             if wanted[0] { ga = try ops.mul(g, b) }
             if wanted[1] { gb = try ops.mul(g, a) }
         case (1, 2):
+            // The outer products go through BLAS as a column times a row, as autograd's do
+            // (so the signs of zeros agree).
             if wanted[0] { ga = try ops.binary(.matmul, b, g) }
-            if wanted[1] { gb = try ops.call("outer", [a, g]) }
+            if wanted[1] { gb = try ops.binary(.matmul, column(a, ops), row(g, ops)) }
         case (2, 1):
-            if wanted[0] { ga = try ops.call("outer", [g, b]) }
+            if wanted[0] { ga = try ops.binary(.matmul, column(g, ops), row(b, ops)) }
             if wanted[1] { gb = try ops.binary(.matmul, try ops.call("transpose", [a]), g) }
         case (2, 2):
             if wanted[0] { ga = try ops.binary(.matmul, g, try ops.call("transpose", [b])) }
@@ -148,6 +150,14 @@ enum Rules {
             throw ADLError(.notImplemented, "the gradient of @ on arrays of \(sa.count) and \(sb.count) axes is not implemented yet")
         }
         return [ga, gb]
+    }
+
+    static func column(_ v: Value, _ ops: GradientOps) throws -> Value {
+        try ops.call("reshape", [v, ops.shapeValue([ops.shape(v).first ?? 1, 1])])
+    }
+
+    static func row(_ v: Value, _ ops: GradientOps) throws -> Value {
+        try ops.call("reshape", [v, ops.shapeValue([1, ops.shape(v).first ?? 1])])
     }
 
     // MARK: - Builtins

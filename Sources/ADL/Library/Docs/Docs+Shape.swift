@@ -1,5 +1,5 @@
-// Documentation of the shape queries, reshaping and products (see Docs.swift
-// for the format).
+// Documentation of the shape queries and reshaping (see Docs.swift for the
+// format; products are in Docs+LinearAlgebra.swift).
 
 extension Docs {
     static let shape: [BuiltinDoc] = [
@@ -49,21 +49,6 @@ extension Docs {
                    example: """
                    >>> arange(4).reshape(2, 2).flatten()
                    array([0., 1., 2., 3.])
-                   """),
-        BuiltinDoc("matmul", "matmul(x1, x2)",
-                   "The matrix product, as the `@` operator: 2-d @ 2-d is a matrix product (BLAS dgemm), a 1-d operand is a vector, and arrays of more axes are stacks of matrices with broadcasting. Numbers are not allowed; inner sizes must match.",
-                   example: """
-                   >>> matmul(array([[1, 2], [3, 4]]), array([1, 1]))
-                   array([3., 7.])
-                   >>> array([[1, 2], [3, 4]]) @ array([[0, 1], [1, 0]])
-                   array([[2., 1.],
-                          [4., 3.]])
-                   """),
-        BuiltinDoc("dot", "dot(a, b)",
-                   "NumPy's dot: the inner product of two vectors, the matrix product of two matrices, a product with a number when either is one, and for n-d arrays a sum over the last axis of `a` and the second-to-last of `b`.",
-                   example: """
-                   >>> dot(array([1, 2, 3]), array([4, 5, 6]))
-                   32.0
                    """),
     ]
 }
