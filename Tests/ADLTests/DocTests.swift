@@ -37,6 +37,14 @@ final class DocTests: XCTestCase {
         }
     }
 
+    func testEveryBuiltinIsDocumented() {
+        let table = Library.makeStandard()
+        let missing = table.names.filter { Docs.entry($0) == nil }
+        XCTAssertEqual(missing, [], "builtins without a help entry")
+        let unknown = Docs.all.map(\.name).filter { table.function(named: $0) == nil }
+        XCTAssertEqual(unknown, [], "help entries for names that are not builtins")
+    }
+
     func testEntriesAreWellFormed() {
         var seen = Set<String>()
         for doc in Docs.all {
