@@ -244,19 +244,23 @@ public final class Trace {
     /// Common-subexpression elimination: a pure node already recorded with the
     /// same primitive and operands.
     private struct NodeKey: Hashable {
-        var kind: String
+        var kind: Kind
         var operands: [Int]
+    }
+    private enum Kind: Hashable {
+        case binary(UInt8), unary(UInt8), getIndex, transpose
+        case call(ObjectIdentifier, [String])
     }
     private var pureNodes: [NodeKey: Int] = [:]
 
     private func cseKey(_ primitive: Primitive, _ ids: [Int]) -> NodeKey? {
         switch primitive {
-        case .binary(let op): return NodeKey(kind: "b\(op.rawValue)", operands: ids)
-        case .unary(let op): return NodeKey(kind: "u\(op.rawValue)", operands: ids)
-        case .getIndex: return NodeKey(kind: "[]", operands: ids)
-        case .transpose: return NodeKey(kind: "T", operands: ids)
+        case .binary(let op): return NodeKey(kind: .binary(op.rawValue), operands: ids)
+        case .unary(let op): return NodeKey(kind: .unary(op.rawValue), operands: ids)
+        case .getIndex: return NodeKey(kind: .getIndex, operands: ids)
+        case .transpose: return NodeKey(kind: .transpose, operands: ids)
         case .call(let b, let keywords) where Trace.pure(b.name):
-            return NodeKey(kind: "c" + b.name + "(" + keywords.joined(separator: ",") + ")", operands: ids)
+            return NodeKey(kind: .call(ObjectIdentifier(b), keywords), operands: ids)
         default: return nil
         }
     }

@@ -23,7 +23,13 @@ extension VM {
             trace.isCacheable = false
         default: break
         }
-        let result = try builtin.body(self, args)
+        // Traced numbers (0-d arrays) go in as floats: the same result, without array kernels.
+        func plain(_ v: Value) -> Value {
+            if case .array(let a) = v, a.shape.isEmpty, !a.isBool { return .float(a.data[0]) }
+            return v
+        }
+        let concrete = Arguments(args.positional.map(plain), keywords: args.keywords.map { ($0.name, plain($0.value)) })
+        let result = try builtin.body(self, concrete)
         return trace.record(.call(builtin, keywords: args.keywords.map(\.name)),
                             args.positional + args.keywords.map(\.value), result: result)
     }

@@ -95,9 +95,23 @@ extension VM {
         if let trace = activeTrace, trace.isTraced(l) || trace.isTraced(r) {
             let left = l, right = r
             noteLocation(trace)
+            // Traced numbers are 0-d arrays: compute them as numbers (the scalar rules are NumPy's too).
+            if let x = VM.scalarOperand(left), let y = VM.scalarOperand(right), op != .matmul {
+                return trace.record(.binary(op), [left, right], result: try binary(op, x, y))
+            }
             return trace.record(.binary(op), [left, right], result: try untracedArrayBinary(op, left, right))
         }
         return try untracedArrayBinary(op, l, r)
+    }
+
+    /// A float for a float or a 0-d float array (a traced number), nil otherwise.
+    static func scalarOperand(_ v: Value) -> Value? {
+        switch v {
+        case .float: return v
+        case .int(let i): return .float(Double(i))
+        case .array(let a) where a.shape.isEmpty && !a.isBool: return .float(a.data[0])
+        default: return nil
+        }
     }
 
     /// `arrayBinary` without the recording hook.
