@@ -126,7 +126,7 @@ enum Rules {
             if wanted[1] { gb = try ops.binary(.matmul, column(a, ops), row(g, ops)) }
         case (2, 1):
             if wanted[0] { ga = try ops.binary(.matmul, column(g, ops), row(b, ops)) }
-            if wanted[1] { gb = try ops.binary(.matmul, try ops.call("transpose", [a]), g) }
+            if wanted[1] { gb = try ops.binary(.matmul, g, a) }    // aᵀ g, without copying aᵀ
         case (2, 2):
             if wanted[0] { ga = try ops.binary(.matmul, g, try ops.call("transpose", [b])) }
             if wanted[1] { gb = try ops.binary(.matmul, try ops.call("transpose", [a]), g) }
