@@ -27,6 +27,8 @@ COMPARISONS = [
     # Differentiation (issue 4): ADL's own f is a peer where the goal is a ratio to it.
     ("B5", "grad", [("adl", "f", 2.0), ("jax-jit", "grad", 1.0), ("autograd", "grad", 1.0)]),
     ("B6", "grad wrt w", [("jax-jit", "grad wrt w", 1.0), ("autograd", "grad wrt w", 1.0)]),
+    ("B7", "grad wrt W1,b1,W2,b2", [("jax-jit", "grad wrt W1,b1,W2,b2", 1.0),
+                                    ("autograd", "grad wrt W1,b1,W2,b2", 1.0)]),
     ("B8", "grad call", [("jax-jit", "jit grad call, numpy in/out, synced", 1.0),
                          ("autograd", "grad call (autograd)", 1.0)]),
     ("B10", "first call (trace, compile, run)", [("autograd", "grad through 1000-step loop", 1.0)]),

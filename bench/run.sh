@@ -16,7 +16,7 @@
 #                        min prod of a 1000x1000 matrix along axis=0, axis=1 and over all
 #   L1  linalg 500x500   l1_linalg.adl   vs NumPy bench/py/l1_linalg_numpy.py: solve with a
 #                        vector and with a 500x500 right-hand side, inv (LAPACK underneath)
-#   B5-B12 gradients   b05_rosen b06_logreg b08_smallcall b10_loopgrad b12_hessian (.adl) vs
+#   B5-B12 gradients   b05_rosen b06_logreg b07_mlp b08_smallcall b10_loopgrad b12_hessian (.adl) vs
 #                        autograd and jax.jit (when installed) scripts of the same names
 #   B11 startup          adl -c "1 + 1"  vs python3 -c, lua5.4 -e (hyperfine, else a timed loop)
 # Every script times its own steady-state work and prints one JSON line last; those lines
@@ -134,7 +134,7 @@ fi
 # --- B5-B12: differentiation (issue 4) ------------------------------------------------------
 # The peers are autograd (in the venv of the differential tests) and jax when it is installed.
 has_jax() { "$PY" -c "import jax" >/dev/null 2>&1; }
-for w in B5:b05:rosen B6:b06:logreg B8:b08:smallcall B10:b10:loopgrad B12:b12:hessian; do
+for w in B5:b05:rosen B6:b06:logreg B7:b07:mlp B8:b08:smallcall B10:b10:loopgrad B12:b12:hessian; do
   IFS=: read -r name num stem <<< "$w"
   selected "$name" || continue
   run "${num}_adl" "$ADL" "$ROOT/bench/adl/${num}_${stem}.adl"
