@@ -123,7 +123,37 @@ struct GradientOps {
         if isConstant(b, 1), !isBoolArray(a), covers(a, b) { return a }
         if isConstant(a, -1), !isBoolArray(b), isScalar(a) { return try neg(b) }
         if isConstant(b, -1), !isBoolArray(a), isScalar(b) { return try neg(a) }
+        // Constant factors gather into one: c1 * (c2 * t) = (c1 c2) * t, c * -t = (-c) * t.
+        if let c1 = number(a), let (c2, t) = scaled(b) { return try mul(.float(c1 * c2), t) }
+        if let c1 = number(b), let (c2, t) = scaled(a) { return try mul(.float(c1 * c2), t) }
         return try vm.binary(.mul, a, b)
+    }
+
+    /// An untraced number.
+    func number(_ v: Value) -> Double? {
+        if case .float(let x) = v { return x }
+        return nil
+    }
+
+    /// A traced `c * t`, `t * c` or `-t` as (c, t) (c = -1 for `-t`).
+    func scaled(_ v: Value) -> (Double, Value)? {
+        guard let trace = vm.activeTrace, let n = trace.node(of: v) else { return nil }
+        let node = trace.nodes[n]
+        switch node.primitive {
+        case .unary(.negate):
+            return (-1, trace.nodes[node.operands[0]].value)
+        case .binary(.mul):
+            let l = trace.nodes[node.operands[0]], r = trace.nodes[node.operands[1]]
+            if case .constant = l.primitive, let c = number(l.value), trace.node(of: r.value) != nil, covers(r.value, l.value) {
+                return (c, r.value)
+            }
+            if case .constant = r.primitive, let c = number(r.value), trace.node(of: l.value) != nil, covers(l.value, r.value) {
+                return (c, l.value)
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     func div(_ a: Value, _ b: Value) throws -> Value {
@@ -133,8 +163,8 @@ struct GradientOps {
     }
 
     func neg(_ a: Value) throws -> Value {
-        if let trace = vm.activeTrace, let n = trace.node(of: a), case .unary(.negate) = trace.nodes[n].primitive {
-            return trace.nodes[trace.nodes[n].operands[0]].value
+        if let (c, t) = scaled(a) {
+            return c == -1 ? t : try vm.binary(.mul, .float(-c), t)    // --t = t, -(c t) = (-c) t
         }
         return try vm.unary(.negate, a)
     }

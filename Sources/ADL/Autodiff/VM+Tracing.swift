@@ -78,7 +78,7 @@ extension VM {
             return plain
         }
         let plain = Trace.concrete(index)
-        guard let x = Operators.number(plain), x == x.rounded() else { return plain }
+        guard let x = Operators.number(plain), x == x.rounded(), Swift.abs(x) < 9e18 else { return plain }
         let i = Value.int(Int(x))
         trace.guardEqual(index, i)
         return i

@@ -133,6 +133,9 @@ extension Library {
         if asIndex && (values.isEmpty || values.contains { $0 != $0.rounded() || !$0.isFinite }) {
             throw ADLError.type("`pad_width` must be of integral type.")
         }
+        if asIndex, let huge = values.first(where: { $0 > Double(NDArray.maxElements) }) {
+            throw ADLError.memory("pad width \(Formatting.repr(.float(huge))) exceeds the allocation limit of \(NDArray.maxElements) elements")
+        }
         func checked(_ xs: [Double]) throws {
             if asIndex && xs.contains(where: { $0 < 0 }) { throw ADLError.value("index can't contain negative values") }
         }
