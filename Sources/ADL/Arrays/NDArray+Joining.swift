@@ -337,7 +337,8 @@ extension NDArray {
     /// flattened array for nil) repeated `repeats[i]` times, or `repeats[0]`
     /// times when it holds one count.
     public func repeated(_ repeats: [Int], axis: Int?) throws -> NDArray {
-        let sourceShape = axis == nil ? [count] : shape
+        // A 0-d array repeats as a 1-d one of one element (NumPy).
+        let sourceShape = axis == nil || shape.isEmpty ? [count] : shape
         let ax = try NDArray.normaliseAxis(axis ?? 0, ndim: sourceShape.count)
         let length = sourceShape[ax]
         var total = 0

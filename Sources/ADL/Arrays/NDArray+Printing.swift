@@ -122,10 +122,19 @@ struct FloatFormatter {
             return String(repeating: " ", count: Swift.max(0, padLeft + padRight + 1 - text.count)) + text
         }
         if expFormat {
-            let s = NumberFormat.dragon4Scientific(x, precision: expPrecision)
+            var s = NumberFormat.dragon4Scientific(x, precision: expPrecision)
             var frac = s.fracPart
             if frac.count < expPrecision {
-                frac += String(repeating: "0", count: expPrecision - frac.count)
+                // min_digits = precision: the digits after the shortest form are the
+                // exact value's (they differ from zeros only for subnormal numbers).
+                let exact = NumberFormat.significant(x, expPrecision + 1)
+                if x != 0, exact.digits.count == expPrecision + 1 {
+                    frac = String(decoding: exact.digits.dropFirst(), as: UTF8.self)
+                    s = ((x.sign == .minus ? "-" : "") + String(decoding: exact.digits.prefix(1), as: UTF8.self),
+                         frac, exact.decpt - 1)
+                } else {
+                    frac += String(repeating: "0", count: expPrecision - frac.count)
+                }
             }
             let e = Swift.abs(s.exponent)
             var digits = String(e)

@@ -36,8 +36,21 @@ extension Library {
         }
         for (name, isMax) in [("argmax", true), ("argmin", false)] {
             t.register(name) { _, args in
-                let p = try args.bind(name, ["a", "axis"], required: 1)
-                return try argReduce(p[0] ?? .none, isMax: isMax, axis: p[1], name: name)
+                let p = try args.bind(name, ["a", "axis", "out", "keepdims"], required: 1)
+                if p[2].nonNone != nil { throw ADLError.argument("\(name)() does not support out=") }
+                let r = try argReduce(p[0] ?? .none, isMax: isMax, axis: p[1], name: name)
+                guard try bool(p[3], default: false) else { return r }
+                // keepdims: the reduced axis (every axis when axis is None) stays with size 1.
+                let a = try Coerce.array(p[0] ?? .none)
+                var shape = a.shape
+                if let axis = p[1].nonNone {
+                    let k = try Coerce.int(axis, what: "axis")
+                    let ax = k < 0 ? k + a.ndim : k
+                    if ax >= 0 && ax < shape.count { shape[ax] = 1 }
+                } else {
+                    shape = shape.map { _ in 1 }
+                }
+                return .array(try Coerce.array(r).reshaped(shape))
             }
         }
     }

@@ -14,8 +14,12 @@ extension Library {
             .int(try Coerce.array(try args.bind("ndim", ["a"], required: 1)[0] ?? .none).ndim)
         }
         t.register("reshape") { _, args in
-            let p = try args.bind("reshape", ["a", "newshape"], required: 2)
-            return Value.wrap(try Coerce.array(p[0] ?? .none).reshaped(try Coerce.shape(p[1] ?? .none)))
+            // `shape=` is NumPy 2's keyword; the older `newshape=` is still accepted.
+            let p = try args.bind("reshape", ["a", "shape", "newshape"], required: 1)
+            guard let shape = p[1] ?? p[2] else {
+                throw ADLError.argument("reshape() missing 1 required positional argument: 'shape'")
+            }
+            return Value.wrap(try Coerce.array(p[0] ?? .none).reshaped(try Coerce.shape(shape)))
         }
         t.register("transpose") { _, args in
             // transpose(a), transpose(a, (1, 0, 2)), and the method forms a.transpose(1, 0, 2).

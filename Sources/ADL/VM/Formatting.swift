@@ -33,7 +33,12 @@ public enum Formatting {
         case .boundMethod(let m): return "<built-in method \(m.method.name)>"
         case .cell(let c): return repr(c.value)
         case .slice(let s): return "slice(\(repr(s.start)), \(repr(s.stop)), \(repr(s.step)))"
-        case .iterator: return "<iterator>"
+        case .iterator(let it):
+            // A fresh range shows as Python shows it.
+            if case .range(let start, let stop, let step) = it.source, it.position == 0 {
+                return step == 1 ? "range(\(start), \(stop))" : "range(\(start), \(stop), \(step))"
+            }
+            return "<iterator>"
         }
     }
 

@@ -227,6 +227,23 @@ public enum Coerce {
         case .float(let x): return try NDArray(shape: [], values: [x])
         case .int(let i): return try NDArray(shape: [], values: [Double(i)])
         case .bool(let b): return try NDArray(shape: [], values: [b ? 1 : 0], isBool: true)
+        case .list(let l) where l.items.contains(where: { if case .tuple = $0 { return true }; if case .list = $0 { return true }; return false }):
+            // Tuples (or lists) inside a list are nested sequences too: [(1, 2), (3, 4)] is 2-d.
+            let items = try l.items.map { item -> Value in
+                switch item {
+                case .tuple, .list: return .array(try array(item, what: what))
+                default: return item
+                }
+            }
+            if case .list = try Operators.display(items) {
+                let shapes = items.map { item -> String in
+                    if case .array(let a) = item { return Formatting.shape(a.shape) }
+                    if Operators.number(item) != nil { return "()" }
+                    return item.typeName
+                }
+                throw ADLError.shape("cannot use a ragged list as an array: element shapes \(shapes.joined(separator: " "))")
+            }
+            return try array(Operators.display(items), what: what)
         case .list(let l):
             // A ragged display used as an array: name the shapes.
             let shapes = l.items.map { item -> String in
