@@ -86,9 +86,10 @@ extension NDArray {
     }
 
     /// Runs `body` with OpenBLAS on one thread when the matrix order is below
-    /// 1024: measured on this 2-core machine, its threaded dgetrf and dtrsm are
-    /// 1.7-3.5× slower than one thread at n = 500 (they wait on each other), while
-    /// matrix products (`@`) keep both threads.
+    /// 1024: measured on this 2-core machine, Debian's OpenBLAS 0.3.21 threaded
+    /// dgetrf is 3-4× slower than one thread at n = 500, while its matrix
+    /// products and triangular solves with many right-hand sides gain from both
+    /// threads (so only the factorizations run here).
     static func moderatelySized<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
         guard n < 1024 else { return try body() }
         let saved = openblas_get_num_threads()
@@ -200,10 +201,8 @@ extension NDArray {
                 cblas_dswap(k, x + i * cols, 1, x + p * cols, 1)
             }
         }
-        moderatelySized(Int(n)) {
-            cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1.0, lu, n, x, k)
-            cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1.0, lu, n, x, k)
-        }
+        cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1.0, lu, n, x, k)
+        cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1.0, lu, n, x, k)
     }
 
     /// NumPy's gufunc error for stack axes that do not broadcast: each operand's
