@@ -35,6 +35,8 @@ final class Differentiator {
         var keys: [Key]
         var keywords: [(name: String, value: Value)]
         var proto: FunctionProto
+        /// The compiled trace as a callable function (made once).
+        var function: Value
         /// The variables read from outside (see Trace.External).
         var externals: [Trace.External]
         /// The shape of the function's result (the default cotangent of `.vjp` is ones of it).
@@ -71,13 +73,15 @@ final class Differentiator {
             if mode == .vjp, let seed { try checkCotangent(seed, entry.resultShape) }
             guard let extra = externalArguments(entry, vm) else { continue }
             do {
-                return try runCompiled(entry.proto, vm, positional, seed: seed ?? ones(entry), extra: extra)
+                return try runCompiled(entry.function, vm, positional, seed: seed ?? ones(entry), extra: extra)
             } catch let error as ADLError where error.kind == .retrace {
                 continue
             }
         }
         let (proto, first, trace) = try self.trace(vm, args, seed: seed)
-        let entry = Entry(keys: keys, keywords: args.keywords, proto: proto, externals: trace.externals,
+        let entry = Entry(keys: keys, keywords: args.keywords, proto: proto,
+                          function: .function(FunctionObject(proto: proto, defaults: [], captured: [])),
+                          externals: trace.externals,
                           resultShape: GradientOps(vm: vm).shape(first[0]))
         if trace.isCacheable {
             if entries.count >= Differentiator.maxEntries { entries.removeFirst() }
@@ -87,7 +91,7 @@ final class Differentiator {
         // there, so the enclosing trace records how our results were computed.
         if let outer = vm.activeTrace, let extra = externalArguments(entry, vm),
            outer.isTraced(args) || seed.map({ outer.isTraced($0) }) == true || extra.contains(where: { outer.isTraced($0) }) {
-            return try runCompiled(proto, vm, positional, seed: seed ?? ones(entry), extra: extra)
+            return try runCompiled(entry.function, vm, positional, seed: seed ?? ones(entry), extra: extra)
         }
         return first
     }
@@ -169,7 +173,7 @@ final class Differentiator {
         return extra
     }
 
-    private func runCompiled(_ proto: FunctionProto, _ vm: VM, _ positional: [Value], seed: Value?,
+    private func runCompiled(_ function: Value, _ vm: VM, _ positional: [Value], seed: Value?,
                              extra: [Value]) throws -> [Value] {
         var args = positional.enumerated().map { k, v -> Value in
             guard isTracedKind(k, v) else { return v }
@@ -182,9 +186,13 @@ final class Differentiator {
         }
         if mode == .vjp { args.append(seed ?? .none) }
         args += extra
-        let result = try vm.call(.function(FunctionObject(proto: proto, defaults: [], captured: [])), Arguments(args))
+        let result = try vm.call(function, Arguments(args))
         guard case .tuple(let t) = result else { return [result] }
-        return (returnsValue ? [] : [.none]) + t.items.map { Differentiator.plain($0, vm) }
+        var out: [Value] = []
+        out.reserveCapacity(t.items.count + 1)
+        if !returnsValue { out.append(.none) }
+        for item in t.items { out.append(Differentiator.plain(item, vm)) }
+        return out
     }
 
     /// A 0-d array result as a float, as everywhere else in ADL (traced values stay arrays).
