@@ -11,7 +11,7 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
-        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke"),
+        .systemLibrary(name: "CLAPACKE"),
         // C helpers: SIMD elementwise maths through glibc's libmvec (called from
         // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
         .target(

@@ -103,9 +103,10 @@ extension NDArray {
     /// A = P·L·U as dgetrf leaves it) and `pivots`; returns dgetrf's info
     /// (> 0: an exact zero pivot, the matrix is singular).
     static func luFactor(_ src: UnsafePointer<Double>, n: Int32, _ lu: UnsafeMutablePointer<Double>,
-                         _ pivots: UnsafeMutablePointer<Int32>) -> Int32 {
+                         _ pivots: UnsafeMutablePointer<Int32>) throws -> Int32 {
+        let lapack = try LAPACKE.functions()
         transposeCopy(src, rows: Int(n), cols: Int(n), lu)
-        return moderatelySized(Int(n)) { LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, lu, n, pivots) }
+        return moderatelySized(Int(n)) { lapack.dgetrf(LAPACK_COL_MAJOR, n, n, lu, n, pivots) }
     }
 
     // MARK: - inv
@@ -124,7 +125,7 @@ extension NDArray {
         defer { lu.deallocate() }
         var pivots = [Int32](repeating: 0, count: n)
         for j in 0..<matrices {
-            if luFactor(a.data + j * n * n, n: n32, lu, &pivots) > 0 { throw singularMatrix() }
+            if try luFactor(a.data + j * n * n, n: n32, lu, &pivots) > 0 { throw singularMatrix() }
             let x = result.data + j * n * n
             x.update(repeating: 0, count: n * n)
             for i in 0..<n { x[i * (n + 1)] = 1 }
@@ -174,13 +175,13 @@ extension NDArray {
         defer { lu.deallocate() }
         var pivots = [Int32](repeating: 0, count: n)
         for j in 0..<matrices {
-            if luFactor(a.data + offsetsA[j], n: n32, lu, &pivots) > 0 { throw singularMatrix() }
+            if try luFactor(a.data + offsetsA[j], n: n32, lu, &pivots) > 0 { throw singularMatrix() }
             let x = result.data + j * n * k
             if k == 0 { continue }
             x.update(from: b.data + offsetsB[j], count: n * k)
             if k == 1 {
                 // One right-hand side: a column in either order.
-                _ = LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), n32, 1, lu, n32, &pivots, x, n32)
+                _ = try LAPACKE.functions().dgetrs(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), n32, 1, lu, n32, &pivots, x, n32)
             } else {
                 solveRowMajor(lu, pivots, n: n32, k: k32, x)
             }
@@ -240,7 +241,7 @@ extension NDArray {
         defer { lu.deallocate() }
         var pivots = [Int32](repeating: 0, count: n)
         for j in 0..<matrices {
-            let info = luFactor(a.data + j * n * n, n: n32, lu, &pivots)
+            let info = try luFactor(a.data + j * n * n, n: n32, lu, &pivots)
             guard info == 0 else {
                 signs.data[j] = 0
                 logs.data[j] = -.infinity
@@ -290,7 +291,8 @@ extension NDArray {
         let uplo = CChar(UInt8(ascii: upper ? "U" : "L"))
         for j in 0..<matrices {
             transposeCopy(a.data + j * n * n, rows: n, cols: n, buffer)
-            let info = moderatelySized(n) { LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, uplo, n32, buffer, n32) }
+            let potrf = try LAPACKE.functions().dpotrf
+            let info = moderatelySized(n) { potrf(LAPACK_COL_MAJOR, uplo, n32, buffer, n32) }
             if info > 0 { throw ADLError.value("Matrix is not positive definite") }
             // buffer[r + c*n] is the factor's element (r, c); keep one triangle.
             let out = result.data + j * n * n
@@ -325,13 +327,14 @@ extension NDArray {
         let jobz = CChar(UInt8(ascii: "N"))
         var query = 0.0
         var unusedU = 0.0, unusedVT = 0.0  // no singular vectors are asked for
-        _ = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, rows, cols, buffer, rows, result.data,
+        let gesdd = try LAPACKE.functions().dgesdd
+        _ = gesdd(LAPACK_COL_MAJOR, jobz, rows, cols, buffer, rows, result.data,
                                 &unusedU, 1, &unusedVT, 1, &query, -1, &iwork)
         let lwork = workspaceSize(query, minimum: 1)
         var work = [Double](repeating: 0, count: Int(lwork))
         for j in 0..<matrices {
             buffer.update(from: a.data + j * m * n, count: m * n)
-            let info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, rows, cols, buffer, rows,
+            let info = gesdd(LAPACK_COL_MAJOR, jobz, rows, cols, buffer, rows,
                                            result.data + j * kk, &unusedU, 1, &unusedVT, 1, &work, lwork, &iwork)
             if info != 0 { throw ADLError.value("SVD did not converge") }
         }

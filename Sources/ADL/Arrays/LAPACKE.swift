@@ -1,0 +1,45 @@
+// The LAPACKE functions ADL calls, looked up in liblapacke.so.3 the first time
+// linear algebra needs them (see Sources/CLAPACKE/shim.h for why it is not
+// linked). A machine without the library gets an ADL error naming the
+// package, not a crash.
+
+import CLAPACKE
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+enum LAPACKE {
+    struct Functions: @unchecked Sendable {
+        let dgetrf: adl_dgetrf_work_t
+        let dgetrs: adl_dgetrs_work_t
+        let dpotrf: adl_dpotrf_work_t
+        let dgesdd: adl_dgesdd_work_t
+    }
+
+    /// The functions, or why they could not be loaded (loaded once, thread-safely).
+    private static let loaded: Result<Functions, ADLError> = load()
+
+    static func functions() throws -> Functions {
+        try loaded.get()
+    }
+
+    private static func load() -> Result<Functions, ADLError> {
+        func failure(_ why: String) -> Result<Functions, ADLError> {
+            .failure(ADLError(.io, "linear algebra needs LAPACKE (liblapacke.so.3, Debian package liblapacke): \(why)"))
+        }
+        guard let handle = dlopen("liblapacke.so.3", RTLD_NOW | RTLD_GLOBAL) else {
+            return failure(dlerror().map { String(cString: $0) } ?? "it could not be opened")
+        }
+        func symbol<T>(_ name: String, _: T.Type) -> T? {
+            guard let p = dlsym(handle, name) else { return nil }
+            return unsafeBitCast(p, to: T.self)
+        }
+        guard let getrf = symbol("LAPACKE_dgetrf_work", adl_dgetrf_work_t.self),
+              let getrs = symbol("LAPACKE_dgetrs_work", adl_dgetrs_work_t.self),
+              let potrf = symbol("LAPACKE_dpotrf_work", adl_dpotrf_work_t.self),
+              let gesdd = symbol("LAPACKE_dgesdd_work", adl_dgesdd_work_t.self) else {
+            return failure("a function is missing from the library")
+        }
+        return .success(Functions(dgetrf: getrf, dgetrs: getrs, dpotrf: potrf, dgesdd: gesdd))
+    }
+}
