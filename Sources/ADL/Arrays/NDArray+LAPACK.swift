@@ -17,6 +17,10 @@
 //   right, so the only copy besides the result is the factor's.
 // - Sizes beyond LAPACK's 32-bit integers are errors, never traps; an empty
 //   matrix (n = 0) never reaches LAPACK (whose leading dimensions must be ≥ 1).
+// - Non-finite entries go through LAPACK as they are. Where its handling of
+//   nan depends on the OpenBLAS version (a nan pivot in the first column:
+//   NumPy's OpenBLAS 0.3.31 finds the matrix singular, Debian's 0.3.21 returns
+//   nans), ADL gives what the system library gives.
 
 import CLAPACKE
 import COpenBLAS
