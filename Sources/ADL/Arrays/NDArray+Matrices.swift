@@ -99,7 +99,7 @@ extension NDArray {
             outStrides.append(strides[axis])
         }
         outShape.append(length)
-        outStrides.append(strides[first] + strides[second])
+        outStrides.append(strides[first] &+ strides[second])
         let result = try NDArray(uninitializedShape: outShape, isBool: isBool)
         if result.count == 0 { return result }
         let start = offset >= 0 ? offset * strides[second] : -offset * strides[first]

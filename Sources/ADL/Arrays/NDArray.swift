@@ -185,7 +185,9 @@ public final class NDArray {
         var axis = shape.count - 1
         while axis >= 0 {
             strides[axis] = step
-            step *= Swift.max(shape[axis], 1)
+            // Wrapping: only an empty array's dimensions can overflow (zeros((0, 2**62, 4))),
+            // and no element of it is ever addressed.
+            step &*= Swift.max(shape[axis], 1)
             axis -= 1
         }
         return strides
