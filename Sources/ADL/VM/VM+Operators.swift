@@ -60,7 +60,9 @@ extension VM {
             if overflow || total > NDArray.maxElements {
                 throw ADLError.memory("string of \(overflow ? "more than \(Int.max)" : String(total)) bytes exceeds the allocation limit of \(NDArray.maxElements)")
             }
-            return .string(String(repeating: a.value, count: max(0, n)))
+            // An empty string repeated any number of times is empty (without looping n times).
+            if a.value.isEmpty || n <= 0 { return .string(StringObject("")) }
+            return .string(String(repeating: a.value, count: n))
         case (.tuple(let a), .tuple(let b)) where op == .add:
             try VM.checkSize(a.items.count + b.items.count, "tuple", "items")
             return .tuple(a.items + b.items)
