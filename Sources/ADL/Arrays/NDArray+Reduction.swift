@@ -68,7 +68,7 @@ extension NDArray {
         }
         // Reducing the zero-length axis of such an array leaves the huge ones: the allocation limit applies.
         let outCount = try NDArray.checkedCount(outShape)
-        if reducedCount == 0 && outCount > 0 && (r == .max || r == .min) {
+        if reducedCount == 0 && (r == .max || r == .min) {
             throw ADLError.value(
                 "zero-size array to reduction operation \(r.ufuncName) which has no identity")
         }

@@ -55,6 +55,8 @@ extension VM {
             case .greaterEqual: return .bool(a.value >= b.value)
             default: break
             }
+        case (.int, .string) where op == .mul:
+            return try binary(op, r, l)    // 3 * "ab" is "ab" * 3
         case (.string(let a), .int(let n)) where op == .mul:
             let (total, overflow) = a.value.utf8.count.multipliedReportingOverflow(by: max(0, n))
             if overflow || total > NDArray.maxElements {
