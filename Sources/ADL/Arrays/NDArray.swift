@@ -280,33 +280,10 @@ public final class NDArray {
         return result
     }
 
-    /// The transpose of a matrix, copied in 32×32 tiles so that both the reads
-    /// and the writes stay within cache lines.
+    /// The transpose of a matrix (a tiled copy, `transposeCopy`).
     private func transposed2D() -> NDArray {
-        let rows = shape[0]
-        let cols = shape[1]
-        let result = NDArray(validShape: [cols, rows], count: count, isBool: isBool)
-        let src = data
-        let dst = result.data
-        let tile = 32
-        var i0 = 0
-        while i0 < rows {
-            let i1 = Swift.min(i0 + tile, rows)
-            var j0 = 0
-            while j0 < cols {
-                let j1 = Swift.min(j0 + tile, cols)
-                for j in j0..<j1 {
-                    let out = dst + j * rows
-                    var p = src + i0 * cols + j
-                    for i in i0..<i1 {
-                        out[i] = p[0]
-                        p += cols
-                    }
-                }
-                j0 = j1
-            }
-            i0 = i1
-        }
+        let result = NDArray(validShape: [shape[1], shape[0]], count: count, isBool: isBool)
+        NDArray.transposeCopy(data, rows: shape[0], cols: shape[1], result.data)
         return result
     }
 

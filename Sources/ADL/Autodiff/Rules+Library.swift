@@ -33,9 +33,7 @@ enum RulesLibrary {
             var gv = g
             if name == "std" {
                 // d std = d var / (2 std), and 0 where std = 0 (all elements equal), as norm at the origin.
-                let zero = try ops.binary(.equal, out, 0.0.value)
-                let safe = try ops.call("where", [zero, 1.0.value, out])
-                gv = try ops.call("where", [zero, 0.0.value, ops.div(g, ops.mul(2.0.value, safe))])
+                gv = try divideOrZero(g, by: out, times: 2, ops: ops)
             }
             let d = try Rules.expandReduced(gv, input: a, axis: axis, keepdims: keep, ops: ops)
             return try one(ops.mul(d, ops.mul(centered, (2 / (n - Double(ddof))).value)))
@@ -197,6 +195,14 @@ enum RulesLibrary {
         }
     }
 
+    /// num / (k den), and exactly 0 where den is 0 (no nan from the division:
+    /// the gradients of norm at the origin and of std of constant input).
+    static func divideOrZero(_ num: Value, by den: Value, times k: Double, ops: GradientOps) throws -> Value {
+        let zero = try ops.binary(.equal, den, 0.0.value)
+        let safe = try ops.call("where", [zero, 1.0.value, den])
+        return try ops.call("where", [zero, 0.0.value, ops.div(num, ops.mul(k.value, safe))])
+    }
+
     /// flip(cumsum(flip(g, axis), axis), axis).
     static func reverseCumsum(_ g: Value, axis: Int, ops: GradientOps) throws -> Value {
         let flipped = try ops.call("flip", [g], [("axis", .int(axis))])
@@ -295,9 +301,7 @@ enum RulesLibrary {
             throw ADLError(.notImplemented, "differentiating norm with ord=\(Formatting.repr(ord ?? .none)) is not supported yet")
         }
         // d |a| = a / |a|, and 0 where |a| = 0.
-        let zero = try ops.binary(.equal, o, 0.0.value)
-        let safe = try ops.call("where", [zero, 1.0.value, o])
-        c[0] = try ops.call("where", [zero, 0.0.value, ops.div(ops.mul(d, a), safe)])
+        c[0] = try divideOrZero(ops.mul(d, a), by: o, times: 1, ops: ops)
         return c
     }
 }

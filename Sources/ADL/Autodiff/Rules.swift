@@ -47,8 +47,7 @@ enum Rules {
             var da: Value?
             if wanted[0] {
                 var cleared = g
-                if case .array(let ga) = g { cleared = .array(ga) }
-                try vmSetIndex(ops, &cleared, indices, .float(0))
+                try ops.vm.setIndex(&cleared, indices, .float(0))
                 da = cleared
             }
             var dv: Value?
@@ -65,10 +64,6 @@ enum Rules {
             guard case .tuple(let t) = g else { return x.map { _ in nil } }
             return t.items.map { if case .none = $0 { return nil } else { return $0 } }
         }
-    }
-
-    private static func vmSetIndex(_ ops: GradientOps, _ target: inout Value, _ indices: [Value], _ v: Value) throws {
-        try ops.vm.setIndex(&target, indices, v)
     }
 
     // MARK: - Operators

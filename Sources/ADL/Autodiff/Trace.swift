@@ -54,8 +54,6 @@ public final class Trace {
         public var location: SourceLocation?
     }
 
-    private static let counter = Counter()
-    public let id: Int
     public private(set) var nodes: [Node] = []
     /// Traced NDArray objects by identity → their node.
     private var nodeOf: [ObjectIdentifier: Int] = [:]
@@ -92,7 +90,6 @@ public final class Trace {
     let cellSerial: Int
 
     public init(enclosing: Trace? = nil) {
-        id = Trace.counter.next()
         self.enclosing = enclosing
         cellSerial = CellObject.created
     }
@@ -348,14 +345,5 @@ public final class Trace {
         case .tuple(let t): return .tuple(TupleObject(t.items.map { concrete($0) }))
         default: return v
         }
-    }
-}
-
-/// Trace ids, unique in the process.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    func next() -> Int {
-        value += 1
-        return value
     }
 }

@@ -7,14 +7,13 @@ import Glibc
 
 extension Library {
     static func registerAutodiff(_ t: BuiltinTable) {
-        t.register("grad") { _, args in
-            let p = try args.bind("grad", ["fun", "argnums"], required: 1)
-            let (f, argnums, isTuple) = try differentiable(p[0], p[1], "grad")
-            let d = Differentiator(function: f, argnums: argnums, mode: .gradient, kind: "grad",
-                                     returnsValue: false)
-            return derived(d) { vm, args in
-                let r = try d.run(vm, args)
-                return isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]
+        // grad and elementwise_grad differ only in the cotangent they start from.
+        for (name, mode) in [("grad", Differentiator.Mode.gradient), ("elementwise_grad", .elementwise)] {
+            t.register(name) { _, args in
+                let p = try args.bind(name, ["fun", "argnums"], required: 1)
+                let (f, argnums, isTuple) = try differentiable(p[0], p[1], name)
+                let d = Differentiator(function: f, argnums: argnums, mode: mode, kind: name, returnsValue: false)
+                return derived(d) { vm, args in gradients(try d.run(vm, args), isTuple) }
             }
         }
         t.register("value_and_grad") { _, args in
@@ -23,17 +22,7 @@ extension Library {
             let d = Differentiator(function: f, argnums: argnums, mode: .gradient, kind: "value_and_grad")
             return derived(d) { vm, args in
                 let r = try d.run(vm, args)
-                return .tuple(TupleObject([r[0], isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]]))
-            }
-        }
-        t.register("elementwise_grad") { _, args in
-            let p = try args.bind("elementwise_grad", ["fun", "argnums"], required: 1)
-            let (f, argnums, isTuple) = try differentiable(p[0], p[1], "elementwise_grad")
-            let d = Differentiator(function: f, argnums: argnums, mode: .elementwise, kind: "elementwise_grad",
-                                     returnsValue: false)
-            return derived(d) { vm, args in
-                let r = try d.run(vm, args)
-                return isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]
+                return .tuple(TupleObject([r[0], gradients(r, isTuple)]))
             }
         }
         t.register("jacobian") { _, args in
@@ -130,6 +119,11 @@ extension Library {
             }
             return .float(worst)
         }
+    }
+
+    /// The gradients of a `Differentiator.run` result (value first): one, or a tuple for tuple argnums.
+    static func gradients(_ r: [Value], _ isTuple: Bool) -> Value {
+        isTuple ? .tuple(TupleObject(Array(r.dropFirst()))) : r[1]
     }
 
     /// A builtin computed by a Differentiator, handling traced arguments itself.
