@@ -35,6 +35,7 @@ final class LexerTests: XCTestCase {
         case .newline: return "NL"
         case .indent: return "INDENT"
         case .dedent: return "DEDENT"
+        case .command(let name, let argument): return "CMD(\(name)|\(argument))"
         case .eof: return "EOF"
         }
     }

@@ -119,6 +119,7 @@ enum SyntaxTestSupport {
         case .breakStmt: return indent + "break"
         case .continueStmt: return indent + "continue"
         case .pass: return indent + "pass"
+        case .command(let name, let argument): return indent + "command " + name + " " + argument
         case .returnStmt(let value): return indent + "return" + (value.map { " " + show($0) } ?? "")
         case .del(let targets): return indent + "del " + targets.map(show).joined(separator: ", ")
         case .def(let name, let params, let body):
@@ -184,6 +185,31 @@ final class ParserTests: XCTestCase {
     }
 
     // MARK: - Precedence
+
+    // MARK: Command lines
+
+    func testCommandLinesAreReadRawAtTheTopLevel() throws {
+        let program = try Parser.parse(SyntaxTestSupport.file(
+            "x = 1\ngrad f wrt x  # the slope\n:help sum\n:time f(array([1, '#']))\ny = 2\n"))
+        var commands: [String] = []
+        for stmt in program.statements {
+            if case .command(let name, let argument) = stmt.kind { commands.append("\(name)|\(argument)|\(stmt.loc)") }
+        }
+        XCTAssertEqual(commands, ["grad|f wrt x|2:1", ":help|sum|3:1", ":time|f(array([1, '#']))|4:1"])
+        XCTAssertEqual(program.statements.count, 5)
+    }
+
+    func testCodeThatStartsWithGradIsNotACommand() throws {
+        for text in ["grad(f)\n", "grad = 3\n", "grad if c else g\n", "grad is None\n", "grad in xs\n",
+                     "grad and f\n", "def h():\n    grad f\n"] {
+            let program = try? Parser.parse(SyntaxTestSupport.file(text))
+            for stmt in program?.statements ?? [] {
+                if case .command = stmt.kind { XCTFail("\(text.debugDescription) read as a command") }
+            }
+        }
+        // Indented, `grad f` is code again, and not valid code.
+        XCTAssertThrowsError(try Parser.parse(SyntaxTestSupport.file("def h():\n    grad f\n")))
+    }
 
     func testArithmeticPrecedence() {
         XCTAssertEqual(expr("1 + 2 * 3 - 4"), "((1 + (2 * 3)) - 4)")

@@ -117,6 +117,7 @@ public final class Compiler {
         case .setIndexLocal, .setIndexGlobal, .setIndexCell, .setIndexFree: return -a - 1
         case .deleteIndex: return -a - 1
         case .fail: return 1
+        case .runCommand: return 0
         case .guardTruth: return -1
         case .guardEqual: return -2
         }
@@ -229,6 +230,8 @@ public final class Compiler {
             }
         case .pass:
             break
+        case .command(let name, let argument):
+            emit(.runCommand, constantIndex(.string(name)), constantIndex(.string(argument)), at: loc)
         case .returnStmt(let value):
             guard !current.isModule else { throw error("'return' outside function", loc) }
             if let value { try expression(value) } else { emitConstant(.none, at: loc) }

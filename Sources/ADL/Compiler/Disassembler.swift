@@ -63,6 +63,10 @@ public enum Disassembler {
             return "\(a) \(b)"
         case .getAttribute, .setAttribute, .fail:
             return "\(a) (\(a < chunk.constants.count ? Formatting.str(chunk.constants[a]) : "?"))"
+        case .runCommand:
+            let name = a < chunk.constants.count ? Formatting.str(chunk.constants[a]) : "?"
+            let argument = b < chunk.constants.count ? Formatting.str(chunk.constants[b]) : "?"
+            return "\(a) \(b) (\(name) \(argument))"
         case .setIndexLocal, .setIndexCell:
             return "\(a) \(b) (\(local(b)))"
         case .setIndexGlobal, .setIndexFree:

@@ -165,6 +165,8 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case binaryLocalStack
     /// A          raise a name error with message constants[A] (`np.nosuch`, found at compile time)
     case fail
+    /// A B        run the command named constants[A] with argument line constants[B] (`grad f`, `:help`)
+    case runCommand
     /// A          x -> ; stop a compiled gradient (retrace) unless truth(x) == A (a recorded branch)
     case guardTruth
     ///            x expected -> ; stop a compiled gradient (retrace) unless x equals expected
@@ -253,6 +255,7 @@ extension OpCode {
         case .deleteIndex: return "DELETE_INDEX"
         case .printExpression: return "PRINT_EXPR"
         case .fail: return "FAIL"
+        case .runCommand: return "RUN_COMMAND"
         }
     }
 }

@@ -62,7 +62,7 @@ enum ScopeAnalysis {
             bound.append(alias ?? String(module.split(separator: ".").first ?? Substring(module)))
         case .importFrom(_, let names):
             for n in names where n.name != "*" { bound.append(n.alias ?? n.name) }
-        case .expr, .breakStmt, .continueStmt, .pass, .returnStmt:
+        case .expr, .breakStmt, .continueStmt, .pass, .returnStmt, .command:
             break
         }
     }
@@ -103,7 +103,7 @@ enum ScopeAnalysis {
             for p in params { if let d = p.defaultValue { expr(d) } }
             let inner = analyze(params: params.map(\.name), body: body, moduleAliases: aliases)
             childFree.formUnion(inner.freeUses)
-        case .breakStmt, .continueStmt, .pass, .importModule, .importFrom:
+        case .breakStmt, .continueStmt, .pass, .importModule, .importFrom, .command:
             break
         }
     }

@@ -130,6 +130,8 @@ public indirect enum StmtKind: Sendable {
     case importModule(module: String, alias: String?)
     /// `from numpy import *` (names == ["*"]) or `from numpy import sum, mean as m`.
     case importFrom(module: String, names: [(name: String, alias: String?)])
+    /// A command line (`grad f wrt x`, `:help sum`): run by the handler the VM has for `name`.
+    case command(name: String, argument: String)
 }
 
 /// A parsed program: the statements and the file they came from.

@@ -141,6 +141,10 @@ public struct Lexer {
             if atLineStart {
                 atLineStart = false
                 guard try scanIndentation() else { break }
+                if indents.count == 1, let command = scanCommand() {
+                    tokens.append(command)
+                    continue
+                }
             }
             skipWhitespace()
             guard let scalar = peek() else { break }
@@ -212,6 +216,55 @@ public struct Lexer {
             }
             return true
         }
+    }
+
+    /// Words that can follow a name in an expression statement (`grad if c else g`,
+    /// `grad is None`): a line `grad WORD` with one of them is code, not a command.
+    private static let wordsAfterAnExpression: Set<String> = ["if", "else", "is", "in", "and", "or", "not", "for"]
+
+    /// At the start of an unindented line: a command line (`grad NAME ...` or `:WORD ...`),
+    /// read raw up to the end of the line, or nil (reading nothing) for ordinary code.
+    /// Neither form is valid Python, so no program changes meaning.
+    private mutating func scanCommand() -> Token? {
+        let loc = currentLoc
+        var end = pos
+        func word(from start: Int) -> Int {
+            var i = start
+            while i < scalars.count, Self.isIdentifierContinue(scalars[i]) { i += 1 }
+            return i
+        }
+        let name: String
+        if peek() == ":", let next = peek(1), Self.isIdentifierStart(next) {
+            end = word(from: pos + 1)
+            name = text(from: pos, to: end)
+        } else if let first = peek(), Self.isIdentifierStart(first) {
+            end = word(from: pos)
+            guard text(from: pos, to: end) == "grad" else { return nil }
+            var i = end
+            while i < scalars.count, scalars[i] == " " || scalars[i] == "\t" { i += 1 }
+            guard i > end, i < scalars.count, Self.isIdentifierStart(scalars[i]) else { return nil }
+            guard !Self.wordsAfterAnExpression.contains(text(from: i, to: word(from: i))) else { return nil }
+            name = "grad"
+        } else {
+            return nil
+        }
+        var lineEnd = end
+        var quote: Unicode.Scalar?
+        var commentStart: Int?
+        while lineEnd < scalars.count, scalars[lineEnd] != "\n" {
+            let scalar = scalars[lineEnd]
+            if let q = quote {
+                if scalar == "\\" { lineEnd += 1 } else if scalar == q { quote = nil }
+            } else if scalar == "'" || scalar == "\"" {
+                quote = scalar
+            } else if scalar == "#", commentStart == nil {
+                commentStart = lineEnd
+            }
+            lineEnd += 1
+        }
+        let argument = text(from: end, to: commentStart ?? lineEnd).trimmed
+        while pos < lineEnd { advance() }
+        return Token(.command(name: name, argument: argument), loc)
     }
 
     /// Skips spaces, tabs and form feeds (and newlines in expression mode).

@@ -238,7 +238,7 @@ public struct Parser {
             default:
                 return false
             }
-        case .newline, .indent, .dedent, .eof:
+        case .newline, .indent, .dedent, .eof, .command:
             return false
         }
     }
@@ -305,6 +305,11 @@ public struct Parser {
             return [try forStatement()]
         case .op(.at):
             try fail("decorators are not supported in ADL", at: current.loc)
+        case .command(let name, let argument):
+            let loc = current.loc
+            advance()
+            if at(.newline) { advance() }
+            return [Stmt(.command(name: name, argument: argument), loc)]
         default:
             return try simpleStatements()
         }

@@ -32,6 +32,9 @@ public struct Token: Sendable, Equatable {
         case indent
         /// The end of an indented block.
         case dedent
+        /// A command line of the REPL and stdin (`grad f at 1.0`, `:help sum`): the command's
+        /// name (`grad`, `:help`) and the rest of the line, trimmed, without its comment.
+        case command(name: String, argument: String)
         case eof
     }
 
@@ -81,6 +84,7 @@ extension Token.Kind: CustomStringConvertible {
         case .newline: return "newline"
         case .indent: return "indent"
         case .dedent: return "dedent"
+        case .command(let name, _): return "command '\(name)'"
         case .eof: return "end of file"
         }
     }

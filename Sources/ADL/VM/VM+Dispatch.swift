@@ -489,6 +489,14 @@ extension VM {
                         if let s = Suggestions.closest(to: String(attr), among: names) { error.notes.append("did you mean '\(s)'?") }
                     }
                     throw error
+                case .runCommand:
+                    self.sp = sp
+                    frames.topIP = ip
+                    let name = Formatting.str(constants[Int(ins.a)].value())
+                    let argument = Formatting.str(constants[Int(ins.b)].value())
+                    let chunk = frame.function.proto.chunk
+                    let at = chunk.locations[max(0, min(ip - 1, chunk.locations.count - 1))]
+                    try runCommand(Command(name: name, argument: argument, location: at, file: chunk.file))
                 case .printExpression:
                     let v = VM.pop(stack, &sp)
                     self.sp = sp

@@ -46,6 +46,9 @@ public final class VM {
     // scalar ones.
     public var activeTrace: Trace?
 
+    /// Handlers of command lines (`grad f`, `:help sum`; see Commands.swift), by name.
+    public var commands: [String: CommandHandler] = [:]
+
     public init(builtins: BuiltinTable = Library.makeStandard(), stackCapacity: Int = 1 << 20) {
         self.builtins = builtins
         self.globals = Globals(builtins: builtins)
