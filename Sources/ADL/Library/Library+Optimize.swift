@@ -52,7 +52,7 @@ extension Library {
             let extra = Minimize.extraArguments(p[2])
             let method = try p[3].nonNone.map { try Coerce.string($0, what: "method") } ?? "L-BFGS-B"
             let tol = try p[8].nonNone.map { try Coerce.double($0, what: "tol") }
-            let source = try gradientSource(p[4], f, caller)
+            let source = try gradientSource(p[4], f, caller, method: method)
             let objective = Objective(vm: vm, function: f, arguments: extra, shape: shape, source: source, caller: caller)
             let outcome: OptimizeOutcome
             switch method.uppercased() {
@@ -71,7 +71,7 @@ extension Library {
                 settings.maxiter = try Minimize.int(options, "maxiter", 15000)
                 settings.display = try bool(options["disp"], default: false)
                 try checkLineSearchLimit(options["maxls"], caller)
-                if case .finiteDifferences = source, let eps = options["eps"] {
+                if case .finiteDifferences(let step) = source, step != nil, let eps = options["eps"] {
                     objective.replaceSource(.finiteDifferences(step: try Coerce.double(eps, what: "the option eps")))
                 }
                 outcome = try runLBFGSB(objective, x0, bounds: p[7], settings: settings)
@@ -88,7 +88,7 @@ extension Library {
                 settings.c1 = try Minimize.double(options, "c1", 1e-4)
                 settings.c2 = try Minimize.double(options, "c2", 0.9)
                 settings.display = try bool(options["disp"], default: false)
-                if case .finiteDifferences = source, let eps = options["eps"] {
+                if case .finiteDifferences(let step) = source, step != nil, let eps = options["eps"] {
                     objective.replaceSource(.finiteDifferences(step: try Coerce.double(eps, what: "the option eps")))
                 }
                 outcome = try BFGS.minimize(objective, x0: x0, settings: settings)
@@ -125,13 +125,14 @@ extension Library {
     }
 
     /// minimize's `jac=`: None (automatic), a function, True (f returns (value,
-    /// gradient)), or False/'2-point' (forward differences, SciPy's eps 1e-8).
-    static func gradientSource(_ jac: Value?, _ f: Value, _ caller: String) throws -> Objective.GradientSource {
+    /// gradient)), False (forward differences with the method's absolute step
+    /// `eps`: 1e-8 for L-BFGS-B, √ε for BFGS, as SciPy) or '2-point' (relative steps).
+    static func gradientSource(_ jac: Value?, _ f: Value, _ caller: String, method: String) throws -> Objective.GradientSource {
         guard let jac = jac.nonNone else { return .automatic(automaticGradient(f)) }
         switch jac {
         case .bool(true): return .combined
-        case .bool(false): return .finiteDifferences(step: 1e-8)
-        case .string(let s) where s.value == "2-point": return .finiteDifferences(step: 1e-8)
+        case .bool(false): return .finiteDifferences(step: method.uppercased() == "L-BFGS-B" ? 1e-8 : Double.ulpOfOne.squareRoot())
+        case .string(let s) where s.value == "2-point": return .finiteDifferences(step: nil)
         case .string(let s):
             throw ADLError.value("minimize(): jac='\(s.value)' is not supported; ADL has jac=None (automatic), a function, True, or '2-point'")
         case .function, .builtin, .boundMethod: return .function(jac)

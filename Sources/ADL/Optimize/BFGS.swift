@@ -42,9 +42,9 @@ enum BFGS {
             let p = product(h, g, n).map { -$0 }
             let step: LineSearch.Step?
             do {
-                step = try LineSearch.wolfe(objective, x: x, direction: p, value: f, gradient: g,
-                                            previousValue: previous, c1: settings.c1, c2: settings.c2,
-                                            minStep: 1e-100, maxStep: 1e100)
+                step = try LineSearch.search(objective, x: x, direction: p, value: f, gradient: g,
+                                             previousValue: previous, c1: settings.c1, c2: settings.c2,
+                                             minStep: 1e-100, maxStep: 1e100)
             } catch let error as ADLError where error.kind == .interrupt {
                 interrupted = true
                 break iterations
@@ -52,9 +52,16 @@ enum BFGS {
             guard let step else { status = 2; break }
             let s = p.map { step.alpha * $0 }
             let xNext = zip(x, s).map { $0 + $1 }
-            let y = zip(step.gradient, g).map { $0 - $1 }
+            let gNext: [Double]
+            do {
+                gNext = try step.gradient ?? objective.gradient(xNext)
+            } catch let error as ADLError where error.kind == .interrupt {
+                interrupted = true
+                break iterations
+            }
+            let y = zip(gNext, g).map { $0 - $1 }
             x = xNext
-            g = step.gradient
+            g = gNext
             previous = f
             f = step.value
             k += 1

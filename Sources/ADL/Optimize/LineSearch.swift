@@ -4,9 +4,11 @@
 // sufficient decrease", 1994; Nocedal & Wright §3.5). SciPy runs a Python port
 // of that routine; ADL calls the Fortran original, which L-BFGS-B 3.0 contains.
 //
-// SciPy falls back to a second search (`line_search_wolfe2`) when this one
-// fails; ADL reports the failure instead (SciPy's "precision loss" outcome),
-// which differs from SciPy only on problems where the first search fails.
+// When it fails, SciPy (and ADL) falls back to a second search, SciPy's
+// `line_search_wolfe2`: Nocedal & Wright's Algorithm 3.5 (bracketing by
+// doubling the step) with Algorithm 3.6 (zoom by cubic, then quadratic, then
+// bisection interpolation), written here with SciPy's safeguards and order of
+// evaluations, so that the counts agree.
 
 import COpenBLAS
 import CSupport
@@ -18,9 +20,24 @@ enum LineSearch {
     struct Step {
         /// The step length α along the direction.
         var alpha: Double
-        /// f(x + α p) and ∇f(x + α p).
+        /// f(x + α p) and ∇f(x + α p) (nil when the search did not compute it).
         var value: Double
-        var gradient: [Double]
+        var gradient: [Double]?
+    }
+
+    /// SciPy's `_line_search_wolfe12`: the MINPACK-2 search, and when it fails the
+    /// N&W bracketing-and-zoom search; nil when both fail. `maxStep` nil means no
+    /// limit for the second search (and 50 for the first, SciPy's default).
+    static func search(_ objective: Objective, x: [Double], direction p: [Double], value: Double,
+                       gradient: [Double], previousValue: Double?, c1: Double, c2: Double,
+                       minStep: Double, maxStep: Double?) throws -> Step? {
+        if let step = try wolfe(objective, x: x, direction: p, value: value, gradient: gradient,
+                                previousValue: previousValue, c1: c1, c2: c2, minStep: minStep,
+                                maxStep: maxStep ?? 50) {
+            return step
+        }
+        return try bracketAndZoom(objective, x: x, direction: p, value: value, gradient: gradient,
+                                  previousValue: previousValue, c1: c1, c2: c2, maxStep: maxStep)
     }
 
     /// A step along `direction` from `x` (where f is `value` with gradient `gradient`)
@@ -56,6 +73,142 @@ enum LineSearch {
             slope = Vector.dot(lastGradient, p)
         }
         return nil
+    }
+}
+
+extension LineSearch {
+    /// SciPy's `line_search_wolfe2` (N&W Algorithms 3.5 and 3.6): f alone is
+    /// evaluated at trial steps, ∇f only where the curvature condition is tested.
+    static func bracketAndZoom(_ objective: Objective, x: [Double], direction p: [Double], value: Double,
+                               gradient: [Double], previousValue: Double?, c1: Double, c2: Double,
+                               maxStep: Double?) throws -> Step? {
+        var lastGradient: [Double]? = nil
+        func phi(_ a: Double) throws -> Double { try objective.value(Vector.step(x, a, p)) }
+        func slope(_ a: Double) throws -> Double {
+            let g = try objective.gradient(Vector.step(x, a, p))
+            lastGradient = g
+            return Vector.dot(g, p)
+        }
+        let phi0 = value, slope0 = Vector.dot(gradient, p)
+        var a0 = 0.0
+        var a1 = 1.0
+        if let previous = previousValue, slope0 != 0 { a1 = Swift.min(1.0, 1.01 * 2 * (phi0 - previous) / slope0) }
+        if a1 < 0 { a1 = 1.0 }
+        if let maxStep { a1 = Swift.min(a1, maxStep) }
+        var phiA1 = try phi(a1)
+        var phiA0 = phi0
+        var slopeA0 = slope0
+        for i in 0..<10 {
+            if a1 == 0 { return nil }
+            if let maxStep, a0 > maxStep { return nil }
+            if phiA1 > phi0 + c1 * a1 * slope0 || (phiA1 >= phiA0 && i > 0) {
+                return try zoom(lo: a0, hi: a1, phiLo: phiA0, phiHi: phiA1, slopeLo: slopeA0, phi0: phi0,
+                                slope0: slope0, c1: c1, c2: c2, phi: phi, slope: slope).map {
+                    Step(alpha: $0.alpha, value: $0.value, gradient: lastGradient)
+                }
+            }
+            let slopeA1 = try slope(a1)
+            if Swift.abs(slopeA1) <= -c2 * slope0 {
+                return Step(alpha: a1, value: phiA1, gradient: lastGradient)
+            }
+            if slopeA1 >= 0 {
+                return try zoom(lo: a1, hi: a0, phiLo: phiA1, phiHi: phiA0, slopeLo: slopeA1, phi0: phi0,
+                                slope0: slope0, c1: c1, c2: c2, phi: phi, slope: slope).map {
+                    Step(alpha: $0.alpha, value: $0.value, gradient: lastGradient)
+                }
+            }
+            var a2 = 2 * a1
+            if let maxStep { a2 = Swift.min(a2, maxStep) }
+            a0 = a1
+            a1 = a2
+            phiA0 = phiA1
+            phiA1 = try phi(a1)
+            slopeA0 = slopeA1
+        }
+        // Not converged in 10 steps: SciPy still takes the last step, without a gradient there.
+        return Step(alpha: a1, value: phiA1, gradient: nil)
+    }
+
+    /// N&W Algorithm 3.6 with SciPy's safeguards: a cubic through the two ends and
+    /// the previous end, unless it falls within 20% of an end; then a quadratic,
+    /// unless within 10%; then the midpoint. At most 11 trial steps.
+    private static func zoom(lo: Double, hi: Double, phiLo: Double, phiHi: Double, slopeLo: Double,
+                             phi0: Double, slope0: Double, c1: Double, c2: Double,
+                             phi: (Double) throws -> Double, slope: (Double) throws -> Double) throws -> (alpha: Double, value: Double)? {
+        var (aLo, aHi, phiLo, phiHi, slopeLo) = (lo, hi, phiLo, phiHi, slopeLo)
+        var phiRec = phi0, aRec = 0.0
+        var i = 0
+        while true {
+            let d = aHi - aLo
+            let (a, b) = d < 0 ? (aHi, aLo) : (aLo, aHi)
+            var aj: Double? = nil
+            var cubicOK = false
+            if i > 0 {
+                let cchk = 0.2 * d
+                aj = cubicMinimum(aLo, phiLo, slopeLo, aHi, phiHi, aRec, phiRec)
+                if let v = aj, !(v > b - cchk) && !(v < a + cchk) { cubicOK = true }
+            }
+            if !cubicOK {
+                let qchk = 0.1 * d
+                aj = quadraticMinimum(aLo, phiLo, slopeLo, aHi, phiHi)
+                if let v = aj, !(v > b - qchk) && !(v < a + qchk) {} else { aj = nil }
+            }
+            let step = aj ?? aLo + 0.5 * d
+            let phiJ = try phi(step)
+            if phiJ > phi0 + c1 * step * slope0 || phiJ >= phiLo {
+                phiRec = phiHi
+                aRec = aHi
+                aHi = step
+                phiHi = phiJ
+            } else {
+                let slopeJ = try slope(step)
+                if Swift.abs(slopeJ) <= -c2 * slope0 { return (step, phiJ) }
+                if slopeJ * (aHi - aLo) >= 0 {
+                    phiRec = phiHi
+                    aRec = aHi
+                    aHi = aLo
+                    phiHi = phiLo
+                } else {
+                    phiRec = phiLo
+                    aRec = aLo
+                }
+                aLo = step
+                phiLo = phiJ
+                slopeLo = slopeJ
+            }
+            i += 1
+            if i > 10 { return nil }
+        }
+    }
+
+    /// The minimiser of the cubic with value fa and slope fpa at a, through (b, fb)
+    /// and (c, fc); nil when it does not exist or an operation overflows or is invalid
+    /// (SciPy computes it under np.errstate(raise)).
+    static func cubicMinimum(_ a: Double, _ fa: Double, _ fpa: Double, _ b: Double, _ fb: Double,
+                             _ c: Double, _ fc: Double) -> Double? {
+        let C = fpa
+        let db = b - a, dc = c - a
+        let denom = (db * dc) * (db * dc) * (db - dc)
+        // [A, B] = [[dc², -db²], [-dc³, db³]] · [fb - fa - C db, fc - fa - C dc], by BLAS as np.dot.
+        let m = [dc * dc, -(db * db), -Glibc.pow(dc, 3), Glibc.pow(db, 3)]
+        let v = [fb - fa - C * db, fc - fa - C * dc]
+        var ab = [0.0, 0.0]
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, 2, 2, 1, m, 2, v, 1, 0, &ab, 1)
+        guard denom != 0, (m + v + ab).allSatisfy({ $0.isFinite }) else { return nil }
+        let A = ab[0] / denom, B = ab[1] / denom
+        let radical = B * B - 3 * A * C
+        guard A.isFinite, B.isFinite, radical.isFinite, radical >= 0, A != 0 else { return nil }
+        let xmin = a + (-B + radical.squareRoot()) / (3 * A)
+        return xmin.isFinite ? xmin : nil
+    }
+
+    /// The minimiser of the quadratic with value fa and slope fpa at a through (b, fb); nil as above.
+    static func quadraticMinimum(_ a: Double, _ fa: Double, _ fpa: Double, _ b: Double, _ fb: Double) -> Double? {
+        let db = b - a * 1.0
+        let B = (fb - fa - fpa * db) / (db * db)
+        guard db * db != 0, B.isFinite, B != 0 else { return nil }
+        let xmin = a - fpa / (2.0 * B)
+        return xmin.isFinite ? xmin : nil
     }
 }
 

@@ -123,16 +123,16 @@ enum NewtonCG {
                 if !converged {
                     return finish(3, "Warning: CG iterations didn't converge. The Hessian is not positive definite.")
                 }
-                guard let step = try LineSearch.wolfe(objective, x: x, direction: xsup, value: f, gradient: g,
-                                                      previousValue: previous, c1: settings.c1, c2: settings.c2,
-                                                      minStep: 1e-8, maxStep: 50) else {
+                guard let step = try LineSearch.search(objective, x: x, direction: xsup, value: f, gradient: g,
+                                                       previousValue: previous, c1: settings.c1, c2: settings.c2,
+                                                       minStep: 1e-8, maxStep: nil) else {
                     return finish(2, "Warning: Desired error not necessarily achieved due to precision loss.")
                 }
                 let update = xsup.map { step.alpha * $0 }
                 for j in 0..<n { x[j] += update[j] }
                 previous = f
                 f = step.value
-                g = step.gradient
+                if let gradient = step.gradient { g = gradient }
                 k += 1
                 if settings.display {
                     objective.vm.write("Newton-CG iteration \(k): f = \(LBFGSB.scientific(f)), CG steps \(i)\n")

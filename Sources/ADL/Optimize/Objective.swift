@@ -19,9 +19,10 @@ final class Objective {
         case function(Value)
         /// `f` itself returns `(value, gradient)` (SciPy's `jac=True`).
         case combined
-        /// Forward differences with absolute step `step` (SciPy's '2-point' with
-        /// `epsilon`), turned around near an upper bound as SciPy does.
-        case finiteDifferences(step: Double)
+        /// Forward differences, turned around near an upper bound as SciPy does:
+        /// with absolute step `step` (SciPy's `epsilon`, used for `approx_grad` and
+        /// `jac=False`), or with nil the relative step √ε·max(1, |x|) (`jac='2-point'`).
+        case finiteDifferences(step: Double?)
     }
 
     let vm: VM
@@ -186,15 +187,14 @@ final class Objective {
     /// SciPy's 2-point forward differences with an absolute step: each step
     /// that would leave the bounds goes the other way if that fits, else
     /// spans the larger remaining room. Each evaluation counts in `nfev`.
-    private func differences(_ x: [Double], step: Double) throws -> [Double] {
+    private func differences(_ x: [Double], step: Double?) throws -> [Double] {
         let f0 = try value(x)
         var g = [Double](repeating: 0, count: n)
         var probe = x
         for i in 0..<n {
-            var h = step
-            if (x[i] + h) - x[i] == 0 {
-                h = (x[i] >= 0 ? 1 : -1) * Double.ulpOfOne.squareRoot() * Swift.max(1, Swift.abs(x[i]))
-            }
+            let relative = (x[i] >= 0 ? 1 : -1) * Double.ulpOfOne.squareRoot() * Swift.max(1, Swift.abs(x[i]))
+            var h = step ?? relative
+            if (x[i] + h) - x[i] == 0 { h = relative }
             let lo = lower[i], hi = upper[i]
             if lo.isFinite || hi.isFinite {
                 let below = x[i] - lo, above = hi - x[i]
