@@ -648,7 +648,7 @@ def _optimize():
             objective = value_and_grad(fun, shape)
         else:
             objective = lambda x, *a: fun(shaped(x, shape), *a)
-            kw["jac"] = jac if jac is True or isinstance(jac, str) else flat_gradient(jac, shape)
+            kw["jac"] = jac if isinstance(jac, (bool, str)) else flat_gradient(jac, shape)
         if method.upper() == "NEWTON-CG":
             if hessp is not None:
                 kw["hessp"] = lambda x, p, *a: np.asarray(hessp(shaped(x, shape), shaped(p, shape), *a)).ravel()
