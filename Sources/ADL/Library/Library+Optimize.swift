@@ -58,7 +58,7 @@ extension Library {
             switch method.uppercased() {
             case "L-BFGS-B":
                 let options = try Minimize.options(p[9], known: ["maxcor", "ftol", "gtol", "eps", "maxfun", "maxiter",
-                                                                 "disp", "iprint", "maxls", "finite_diff_rel_step"],
+                                                                 "disp", "iprint", "maxls"],
                                                    method: "L-BFGS-B")
                 try rejectHessian(p[5], p[6], method)
                 var settings = LBFGSBSettings()
