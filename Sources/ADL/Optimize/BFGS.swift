@@ -30,6 +30,9 @@ struct BFGSSettings {
 enum BFGS {
     static func minimize(_ objective: Objective, x0: [Double], settings: BFGSSettings) throws -> OptimizeOutcome {
         let n = x0.count
+        guard n <= 1 << 16, n * n <= NDArray.maxElements else {
+            throw ADLError(.memory, "minimize(): BFGS keeps an n×n matrix, too large for n = \(n); use method='L-BFGS-B'")
+        }
         var x = x0
         var (f, g) = try objective.valueAndGradient(x)
         var h = identity(n)

@@ -77,6 +77,10 @@ enum LBFGSB {
 
         // The work arrays, sized as the library's documentation asks (never empty).
         let mm = Swift.max(m, 0)
+        guard mm <= 1 << 20, n <= NDArray.maxElements,
+              2 * mm * n + 5 * n + 11 * mm * mm + 8 * mm <= NDArray.maxElements else {
+            throw ADLError(.memory, "\(objective.caller)(): L-BFGS-B's workspace for \(n) variables and m = \(m) corrections exceeds the allocation limit")
+        }
         var wa = [Double](repeating: 0, count: Swift.max(1, 2 * mm * n + 5 * n + 11 * mm * mm + 8 * mm))
         var iwa = [Int32](repeating: 0, count: Swift.max(1, 3 * n))
         var lsave = [Int32](repeating: 0, count: 4)
