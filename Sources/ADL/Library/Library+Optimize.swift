@@ -5,6 +5,7 @@
 extension Library {
     static func registerOptimize(_ t: BuiltinTable) {
         t.register("fmin_l_bfgs_b") { vm, args in
+            try checkNotTraced(vm, "fmin_l_bfgs_b")
             let p = try args.bind("fmin_l_bfgs_b", ["func", "x0", "fprime", "args", "approx_grad", "bounds", "m",
                                                     "factr", "pgtol", "epsilon", "iprint", "maxfun", "maxiter",
                                                     "disp", "maxls"], required: 2)
@@ -43,6 +44,7 @@ extension Library {
         }
 
         t.register("minimize") { vm, args in
+            try checkNotTraced(vm, "minimize")
             let p = try args.bind("minimize", ["fun", "x0", "args", "method", "jac", "hess", "hessp", "bounds", "tol",
                                                "options"], required: 2)
             let caller = "minimize"
@@ -112,9 +114,21 @@ extension Library {
             }
             return try Minimize.record(outcome, shape: shape)
         }
+        // Called inside a function being differentiated, the optimisers raise an
+        // error (checkNotTraced) instead of being recorded as constants.
+        t.function(named: "fmin_l_bfgs_b")?.tracesItself = true
+        t.function(named: "minimize")?.tracesItself = true
     }
 
     // MARK: - Helpers
+
+    /// ADL does not differentiate through an optimisation: inside a traced
+    /// function the result would silently count as a constant (gradient zero).
+    static func checkNotTraced(_ vm: VM, _ caller: String) throws {
+        if vm.activeTrace != nil {
+            throw ADLError.value("\(caller)() cannot run inside a function being differentiated: ADL does not differentiate through an optimisation")
+        }
+    }
 
     /// value_and_grad of `f` with respect to its first argument, compiled once
     /// and cached by argument shapes. Elementwise mode gives the gradient of
