@@ -73,7 +73,7 @@ enum Minimize {
                 throw ADLError.type("\(caller)(): a bound must be a number or None, but the bound\(which) holds a '\(v.typeName)'")
             }
             let x = try Coerce.double(v, what: "a bound")
-            if x.isNaN { throw ADLError.value("\(caller)(): the bound\(which) is nan") }
+            if x.isNaN { throw ADLError.value("\(caller)(): a bound\(which) is nan; use None for no bound") }
             return x
         }
         let lo = try number(items[0], -.infinity), hi = try number(items[1], .infinity)
