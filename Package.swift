@@ -12,6 +12,8 @@ let package = Package(
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CLAPACKE"),
+        // L-BFGS-B 3.0 (Debian's liblbfgsb): the declaration of setulb_, opened at run time.
+        .systemLibrary(name: "CLBFGSB"),
         // C helpers: SIMD elementwise maths through glibc's libmvec (called from
         // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
         .target(
@@ -23,7 +25,7 @@ let package = Package(
         // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
         .target(
             name: "ADL",
-            dependencies: ["COpenBLAS", "CLAPACKE", "CSupport"],
+            dependencies: ["COpenBLAS", "CLAPACKE", "CLBFGSB", "CSupport"],
             // The VM's state lives in a final class; dynamic exclusivity checks
             // on its fields would cost a runtime call per instruction.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]

@@ -18,6 +18,9 @@
 #                        vector and with a 500x500 right-hand side, inv (LAPACK underneath)
 #   B5-B12 gradients   b05_rosen b06_logreg b07_mlp b08_smallcall b10_loopgrad b12_hessian (.adl) vs
 #                        autograd and jax.jit (when installed) scripts of the same names
+#   B9  L-BFGS-B         b09_lbfgsb.adl  vs SciPy's minimize with a hand-written NumPy gradient
+#                        (b09_lbfgsb_scipy.py), autograd and jax.jit gradients: Rosenbrock from
+#                        zeros, n = 100 (timed solves) and n = 10_000 (one solve each, ~10-40 s)
 #   B11 startup          adl -c "1 + 1"  vs python3 -c, lua5.4 -e (hyperfine, else a timed loop)
 # Every script times its own steady-state work and prints one JSON line last; those lines
 # go to bench/out/results.jsonl and bench/report.py prints the table with the goals.
@@ -28,6 +31,7 @@
 #   VENV     Python env for the peers  (default: .venv; numpy and threadpoolctl added when missing)
 #   ONLY     workloads to run, e.g. ONLY="B1 B4 L1"   (default: all)
 #   B11_RUNS startup runs per command  (default: 20)
+#   JAX_VENV a Python env with jax for the jax peers when .venv has none (default: none)
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every timed command, ADL and peers.
 set -uo pipefail
 
@@ -143,6 +147,23 @@ for w in B5:b05:rosen B6:b06:logreg B7:b07:mlp B8:b08:smallcall B10:b10:loopgrad
   [ -f "$REF/${num}_${stem}_jax.py" ] && has_jax \
     && run "${num}_jax" env PYTHONPATH="$REF" "$PY" "$REF/${num}_${stem}_jax.py"
 done
+
+# --- B9: L-BFGS-B (issue 6) -----------------------------------------------------------------
+# SciPy with a hand-written NumPy gradient, with autograd's, and with jax.jit's (from JAX_VENV
+# when .venv has no jax; that env also needs scipy and threadpoolctl).
+if selected B9; then
+  run b09_adl      "$ADL" "$ROOT/bench/adl/b09_lbfgsb.adl"
+  run b09_scipy    env PYTHONPATH="$REF" "$PY" "$REF/b09_lbfgsb_scipy.py"
+  "$PY" -c "import autograd" >/dev/null 2>&1 \
+    && run b09_autograd env PYTHONPATH="$REF" "$PY" "$REF/b09_lbfgsb_autograd.py"
+  if has_jax; then
+    run b09_jax    env PYTHONPATH="$REF" "$PY" "$REF/b09_lbfgsb_jax.py"
+  elif [ -n "${JAX_VENV:-}" ] && "$JAX_VENV/bin/python" -c "import jax, scipy, threadpoolctl" >/dev/null 2>&1; then
+    run b09_jax    env PYTHONPATH="$REF" "$JAX_VENV/bin/python" "$REF/b09_lbfgsb_jax.py"
+  else
+    say "  no jax (set JAX_VENV to an env with jax, scipy, threadpoolctl): the B9 jax rows stay empty"
+  fi
+fi
 
 # --- B11: startup -------------------------------------------------------------------------
 # startup SYSTEM NAME CMD...: one B11 JSON line for CMD, via hyperfine when it is there.

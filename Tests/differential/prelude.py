@@ -39,6 +39,12 @@ Differentiation: a program with the line `# reference: autograd` runs with autog
 in place of NumPy, and ADL's grad value_and_grad elementwise_grad jacobian hessian jvp vjp
 stop_gradient as autograd's (JAX's calling conventions for argnums, jvp and vjp).
 
+Optimisation: a program with the line `# reference: scipy` runs with autograd (as above) and
+ADL's fmin_l_bfgs_b and minimize as SciPy's, given autograd's gradient where ADL computes one
+automatically (`jac=True` with value_and_grad; for Newton-CG, exact Hessian-vector products as
+`hessp`), x0 of any shape flattened and the results reshaped back, and minimize's record in
+ADL's field order.
+
 Known gaps (avoid them in differential programs, or mark the program `# xfail:`):
 int overflow (Python ints are unbounded), truth tests of arrays and chained comparisons
 of arrays (NumPy raises), and anything outside SPEC.
@@ -598,7 +604,95 @@ def _autodiff():
                 value_and_grad=value_and_grad, vjp=vjp, jvp=jvp, stop_gradient=getval)
 
 
-def _library(program, argv, autodiff=False):
+def _optimize():
+    """ADL's fmin_l_bfgs_b and minimize as SciPy's, with autograd's gradients (see the module doc)."""
+    import autograd
+    import autograd.numpy as anp
+    import scipy.optimize as so
+
+    def shaped(x, shape):
+        x = np.array(x, dtype=float).reshape(shape)
+        return x[()] if x.ndim == 0 else x
+
+    def extra(args):
+        if args is None:
+            return ()
+        return tuple(args) if isinstance(args, (tuple, list)) else (args,)
+
+    def flat(fun, shape):
+        return lambda x, *a: fun(anp.reshape(x, shape), *a)
+
+    def value_and_grad(fun, shape):
+        f = flat(fun, shape)
+        g = autograd.grad(lambda x, *a: anp.sum(f(x, *a)))
+        return lambda x, *a: (float(np.sum(f(x, *a))), np.asarray(g(x, *a), dtype=float).ravel())
+
+    def flat_gradient(jac, shape):
+        return lambda x, *a: np.asarray(jac(shaped(x, shape), *a), dtype=float).ravel()
+
+    def bounds_list(bounds, n):
+        if bounds is None:
+            return None
+        items = list(bounds)
+        if len(items) == 2 and all(b is None or np.ndim(b) == 0 for b in items):
+            return [tuple(items)] * n
+        return [tuple(b) for b in items]
+
+    def minimize(fun, x0, args=(), method="L-BFGS-B", jac=None, hess=None, hessp=None, bounds=None,
+                 tol=None, options=None):
+        x0 = np.array(x0, dtype=float)
+        shape, args = x0.shape, extra(args)
+        kw = dict(args=args, method=method, tol=tol, options=dict(options) if options else None)
+        if jac is None:
+            kw["jac"] = True
+            objective = value_and_grad(fun, shape)
+        else:
+            objective = lambda x, *a: fun(shaped(x, shape), *a)
+            kw["jac"] = jac if isinstance(jac, (bool, str)) else flat_gradient(jac, shape)
+        if method.upper() == "NEWTON-CG":
+            if hessp is not None:
+                kw["hessp"] = lambda x, p, *a: np.asarray(hessp(shaped(x, shape), shaped(p, shape), *a)).ravel()
+            elif hess is not None:
+                kw["hess"] = lambda x, *a: np.asarray(hess(shaped(x, shape), *a)).reshape(x0.size, x0.size)
+            else:
+                source = flat(fun, shape) if jac is None else (lambda x, *a: jac(anp.reshape(x, shape), *a))
+                g = autograd.grad(lambda x, *a: anp.sum(source(x, *a))) if jac is None else source
+                hvp = autograd.grad(lambda x, p, *a: anp.sum(anp.ravel(g(x, *a)) * p))
+                kw["hessp"] = lambda x, p, *a: np.asarray(hvp(x, p, *a), dtype=float).ravel()
+        if bounds is not None:
+            kw["bounds"] = bounds_list(bounds, x0.size)
+        r = so.minimize(objective, x0.ravel(), **kw)
+        out = Record(fun=float(r.fun), x=shaped(r.x, shape), jac=shaped(r.jac, shape))
+        if method.upper() == "BFGS":
+            out["hess_inv"] = np.asarray(r.hess_inv)
+        out.update(nit=int(r.nit), nfev=int(r.nfev), njev=int(r.njev))
+        if "nhev" in r:
+            out["nhev"] = int(r.nhev)
+        out.update(status=int(r.status), success=bool(r.success), message=str(r.message))
+        return out
+
+    def fmin_l_bfgs_b(func, x0, fprime=None, args=(), approx_grad=0, bounds=None, m=10, factr=1e7,
+                      pgtol=1e-5, epsilon=1e-8, iprint=None, maxfun=15000, maxiter=15000, disp=None, maxls=20):
+        x0 = np.array(x0, dtype=float)
+        shape, args = x0.shape, extra(args)
+        kw = dict(args=args, bounds=bounds_list(bounds, x0.size), m=m, factr=factr, pgtol=pgtol,
+                  epsilon=epsilon, maxfun=maxfun, maxiter=maxiter)
+        objective = lambda x, *a: func(shaped(x, shape), *a)
+        if fprime is not None:
+            kw["fprime"] = flat_gradient(fprime, shape)
+        elif approx_grad:
+            kw["approx_grad"] = True
+        elif not isinstance(func(shaped(x0, shape), *args), tuple):
+            objective = value_and_grad(func, shape)
+        x, f, d = so.fmin_l_bfgs_b(objective, x0.ravel(), **kw)
+        info = Record(grad=shaped(d["grad"], shape), task=str(d["task"]), funcalls=int(d["funcalls"]),
+                      nit=int(d["nit"]), warnflag=int(d["warnflag"]))
+        return shaped(x, shape), float(f), info
+
+    return dict(minimize=minimize, fmin_l_bfgs_b=fmin_l_bfgs_b)
+
+
+def _library(program, argv, autodiff=False, optimize=False):
     """The global names an ADL program sees; autograd's NumPy when `autodiff`."""
     global np
     if autodiff:
@@ -624,6 +718,8 @@ def _library(program, argv, autodiff=False):
     )
     if autodiff:
         env.update(_autodiff())
+    if optimize:
+        env.update(_optimize())
     _BUILTIN_NAMES.update((id(v), k) for k, v in env.items() if callable(v) and not isinstance(v, type))
     namespace = types.SimpleNamespace(**env)
     env.update(np=namespace, numpy=namespace)
@@ -772,7 +868,8 @@ def main(argv):
     np.seterr(all="ignore")
     warnings.simplefilter("ignore")
     code = compile(transform(source, program), program, "exec")
-    env = _library(program, argv[2:], autodiff="# reference: autograd" in source)
+    scipy = "# reference: scipy" in source
+    env = _library(program, argv[2:], autodiff=scipy or "# reference: autograd" in source, optimize=scipy)
     try:
         exec(code, env)
     finally:

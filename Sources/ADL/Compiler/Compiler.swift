@@ -725,6 +725,11 @@ public final class Compiler {
         }
         let dotted = prefix + parts.joined(separator: ".")
         if let i = builtins.index(of: dotted) { return .builtin(i) }
+        // `scipy.optimize.minimize`, `jax.numpy.sum`: a submodule whose names are top-level builtins.
+        if prefix.isEmpty, parts.count >= 2, ["optimize", "special", "numpy", "nn"].contains(parts[0]),
+           let i = builtins.index(of: parts.dropFirst().joined(separator: ".")) {
+            return .builtin(i)
+        }
         if prefix.isEmpty, parts.count == 1, let constant = builtins.constants.first(where: { $0.0 == parts[0] }) {
             return .constant(constant.1)
         }
