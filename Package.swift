@@ -12,6 +12,9 @@ let package = Package(
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CLAPACKE"),
+        // GNU readline for the REPL: `link "readline"` in its module map (its .pc file's
+        // flags are dropped by SwiftPM, so no pkgConfig).
+        .systemLibrary(name: "CReadline"),
         // C helpers: SIMD elementwise maths through glibc's libmvec (called from
         // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
         .target(
@@ -30,7 +33,7 @@ let package = Package(
         ),
 
         // MARK: - The command-line driver (a library, so it is testable)
-        .target(name: "ADLTools", dependencies: ["ADL", "CSupport"]),
+        .target(name: "ADLTools", dependencies: ["ADL", "CSupport", "CReadline"]),
 
         // MARK: - The executable: parses nothing itself, calls ADLTools
         .executableTarget(name: "adl", dependencies: ["ADLTools"]),

@@ -65,6 +65,7 @@ public enum Driver {
 
         if let code {
             setArgv(vm, ["-c"] + args)
+            SessionCommands.register(in: vm)
             return run(vm, SourceFile(name: "<string>", text: code), echo: true)
         }
         if let scriptPath {
@@ -73,6 +74,7 @@ public enum Driver {
                 return 2
             }
             setArgv(vm, [scriptPath] + args)
+            SessionCommands.register(in: vm)
             let status = run(vm, SourceFile(name: scriptPath, text: text), echo: false)
             if interactiveAfter {
                 return REPL(vm: vm).run()
@@ -80,6 +82,7 @@ public enum Driver {
             return status
         }
         setArgv(vm, [""] + args)
+        SessionCommands.register(in: vm)
         if System.isTerminal(0) {
             return REPL(vm: vm).run()
         }
@@ -107,6 +110,9 @@ public enum Driver {
             try vm.run(source: file, echo: echo)
             System.flush()
             return 0
+        } catch is QuitRequest {
+            System.flush()
+            return 0
         } catch {
             report(error)
             return 1
@@ -115,11 +121,8 @@ public enum Driver {
 
     /// Writes an error to stderr after flushing what the program printed.
     static func report(_ error: Error) {
-        if let adl = error as? ADLError {
-            System.writeStandardError(DiagnosticRenderer.render(adl))
-        } else {
-            System.writeStandardError("error: \(error)\n")
-        }
+        let text = (error as? ADLError).map(DiagnosticRenderer.render) ?? "error: \(error)\n"
+        System.writeStandardError(Terminal.colourEnabled(for: 2) ? Terminal.colourDiagnostic(text) : text)
     }
 
     static func usageError(_ message: String) -> Int32 {

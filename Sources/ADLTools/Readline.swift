@@ -1,0 +1,188 @@
+// The GNU readline glue: prompts, history (one entry per complete input, a
+// multi-line block recalled as one entry), Tab completion (the logic is the pure
+// `Completer`; this file only moves text between it and readline), and Ctrl-C
+// at the prompt (clears the line and abandons the block being typed).
+//
+// Readline calls back through C function pointers, which cannot capture, so the
+// state they need lives in `ReadlineState`'s static variables; there is one
+// readline per process, as there is one terminal.
+
+@preconcurrency import CReadline
+@preconcurrency import Glibc
+import ADL
+
+/// State shared with readline's C callbacks.
+enum ReadlineState {
+    /// Computes completions for the text before the cursor (set by the REPL).
+    nonisolated(unsafe) static var completer: ((_ precedingLines: [String], _ line: String) -> Completion)?
+    /// The lines of the block being typed, before the current one (context for completion).
+    nonisolated(unsafe) static var precedingLines: [String] = []
+    /// The completion worked out for the current Tab (by the word-break hook).
+    nonisolated(unsafe) static var pending: Completion?
+    /// The word-break characters handed to readline for the current Tab (kept alive here).
+    nonisolated(unsafe) static var breakCharacters: UnsafeMutablePointer<CChar>?
+    /// Set when Ctrl-C cleared the line during the current `readline()` call.
+    nonisolated(unsafe) static var interrupted = false
+    /// The primary prompt, shown again after Ctrl-C.
+    nonisolated(unsafe) static var primaryPrompt: UnsafeMutablePointer<CChar>?
+}
+
+/// The history file's path: `ADL_HISTORY` (empty: no file), else `~/.adl_history`;
+/// nil without a home folder.
+enum HistoryFile {
+    static let maxEntries: Int32 = 1000
+
+    static func path(environment: (String) -> String?) -> String? {
+        if let explicit = environment("ADL_HISTORY") { return explicit.isEmpty ? nil : explicit }
+        guard var home = environment("HOME"), !home.isEmpty else { return nil }
+        while home.count > 1 && home.hasSuffix("/") { home.removeLast() }
+        return (home == "/" ? "" : home) + "/.adl_history"
+    }
+}
+
+/// Reads lines with GNU readline (standard input is a terminal).
+final class ReadlineLineReader: LineReader {
+    let historyPath: String?
+    let prompts: (primary: String, continuation: String)
+    private var lastEntry: String?
+    private var historyWritable = false
+
+    init(historyPath: String?, colour: Bool, completer: @escaping ([String], String) -> Completion) {
+        self.historyPath = historyPath
+        prompts = colour
+            ? (Terminal.readlinePrompt(REPL.primaryPrompt, colour: Terminal.boldGreen),
+               Terminal.readlinePrompt(REPL.continuationPrompt, colour: Terminal.boldYellow))
+            : (REPL.primaryPrompt, REPL.continuationPrompt)
+        ReadlineState.completer = completer
+        ReadlineState.primaryPrompt = strdup(prompts.primary)
+        configureReadline()
+        loadHistory()
+    }
+
+    deinit {
+        if let historyPath, historyWritable { history_truncate_file(historyPath, HistoryFile.maxEntries) }
+    }
+
+    func read(primary: Bool) -> ReadResult {
+        System.flush()
+        ReadlineState.interrupted = false
+        let raw = readline(primary ? prompts.primary : prompts.continuation)
+        // Ctrl-C pressed during the read: the hook below cleared the line; the flag
+        // it left must not interrupt the input that runs next.
+        let interrupted = ReadlineState.interrupted || interruptRequested.exchange(false, ordering: .relaxed)
+        guard let raw else { return .endOfInput }
+        defer { free(raw) }
+        return .line(String(cString: raw), interrupted: interrupted)
+    }
+
+    func addHistory(_ entry: String) {
+        guard !entry.trimmed.isEmpty, entry != lastEntry else { return }
+        lastEntry = entry
+        add_history(entry)
+        if let historyPath, historyWritable {
+            _ = append_history(1, historyPath)
+        }
+    }
+
+    // MARK: - Setup
+
+    private func configureReadline() {
+        rl_readline_name = UnsafePointer(strdup("adl"))
+        rl_catch_signals = 1
+        // Prompts and editing go where the user looks; with stdout redirected, that is stderr.
+        if !System.isTerminal(1) { rl_outstream = stderr }
+        rl_completion_append_character = 0
+        rl_completer_quote_characters = nil
+        rl_signal_event_hook = { readlineSignalEvent() }
+        rl_completion_word_break_hook = { readlineWordBreaks() }
+        rl_attempted_completion_function = { _, _, _ in readlineMatches() }
+        rl_bind_key(9, { count, key in readlineTab(count, key) })
+    }
+
+    /// Reads the history file. Multi-line entries survive the round trip because
+    /// each entry is written after a `#<time>` line, and readline joins the lines
+    /// between two such lines into one entry (`history_multiline_entries`).
+    private func loadHistory() {
+        history_comment_char = CChar(UInt8(ascii: "#"))
+        history_write_timestamps = 1
+        history_multiline_entries = 1
+        stifle_history(HistoryFile.maxEntries)
+        guard let historyPath else { return }
+        _ = read_history(historyPath)
+        // append_history needs an existing file; a folder we cannot write to is not an error.
+        let fd = open(historyPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            close(fd)
+            historyWritable = true
+        }
+        if history_length > 0, let last = history_get(history_base + history_length - 1), let line = last.pointee.line {
+            lastEntry = String(cString: line)
+        }
+    }
+}
+
+// MARK: - C callbacks
+
+/// Ctrl-C while reading: clear the line, abandon the block, show the primary prompt.
+private func readlineSignalEvent() -> Int32 {
+    guard interruptRequested.exchange(false, ordering: .relaxed) else { return 0 }
+    ReadlineState.interrupted = true
+    ReadlineState.precedingLines = []
+    rl_free_line_state()
+    rl_replace_line("", 0)
+    rl_crlf()
+    if let prompt = ReadlineState.primaryPrompt { rl_set_prompt(prompt) }
+    rl_on_new_line()
+    rl_redisplay()
+    return 0
+}
+
+/// The text of the current line before the cursor.
+private func textBeforeCursor() -> String {
+    guard let buffer = rl_line_buffer else { return "" }
+    let count = max(0, Int(rl_point))
+    let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: count)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Tab: indentation at the start of a line (tabs are errors in ADL), completion elsewhere.
+private func readlineTab(_ count: Int32, _ key: Int32) -> Int32 {
+    let before = textBeforeCursor()
+    if before.allSatisfy({ $0 == " " }) && !(ReadlineState.precedingLines.isEmpty && before.isEmpty) {
+        let width = 4 - before.count % 4
+        rl_insert_text(String(repeating: " ", count: width))
+        return 0
+    }
+    return rl_complete(count, key)
+}
+
+/// Works out the completion and tells readline where its word starts: the break
+/// characters are just the character before that start, which the word never holds.
+private func readlineWordBreaks() -> UnsafeMutablePointer<CChar>? {
+    let line = textBeforeCursor()
+    let completion = ReadlineState.completer?(ReadlineState.precedingLines, line) ?? Completion(replacing: "", with: [])
+    ReadlineState.pending = completion
+    let start = line.utf8.count - completion.replaced.utf8.count
+    var breaks = "\n"
+    if start > 0, let buffer = rl_line_buffer {
+        breaks = String(decoding: [UInt8(bitPattern: buffer[start - 1])], as: UTF8.self)
+    }
+    free(ReadlineState.breakCharacters)
+    ReadlineState.breakCharacters = strdup(breaks)
+    return ReadlineState.breakCharacters
+}
+
+/// The candidates in readline's layout: the common prefix first, then each match,
+/// then NULL, every string malloc'ed (readline frees them).
+private func readlineMatches() -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    rl_attempted_completion_over = 1
+    guard let completion = ReadlineState.pending, !completion.candidates.isEmpty else { return nil }
+    ReadlineState.pending = nil
+    let candidates = completion.candidates
+    let entries = candidates.count == 1 ? candidates : [Completion.commonPrefix(candidates)] + candidates
+    guard let matches = malloc((entries.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?
+        .assumingMemoryBound(to: UnsafeMutablePointer<CChar>?.self) else { return nil }
+    for (i, entry) in entries.enumerated() { matches[i] = strdup(entry) }
+    matches[entries.count] = nil
+    return matches
+}
