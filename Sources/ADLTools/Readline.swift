@@ -93,7 +93,11 @@ final class ReadlineLineReader: LineReader {
         if !System.isTerminal(1) { rl_outstream = stderr }
         rl_completion_append_character = 0
         rl_completer_quote_characters = nil
+        // Ctrl-C is noticed where readline's read was interrupted (the signal hook) and,
+        // since a signal can also land while readline is busy elsewhere, by the event
+        // hook that readline calls every 0.1 s while it waits for a key.
         rl_signal_event_hook = { readlineSignalEvent() }
+        rl_event_hook = { readlineSignalEvent() }
         rl_completion_word_break_hook = { readlineWordBreaks() }
         rl_attempted_completion_function = { _, _, _ in readlineMatches() }
         rl_bind_key(9, { count, key in readlineTab(count, key) })
