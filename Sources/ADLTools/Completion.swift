@@ -107,6 +107,8 @@ public enum Completer {
                 var path = argument
                 if let quote = path.first, quote == "\"" || quote == "'" { path.removeFirst() }
                 return completeFile(path, context)
+            case ":dis" where argument.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }):
+                return completeFunctionName(argument, context)
             case ":dis", ":time":
                 let scan = Scan(text: argument)
                 if let content = scan.openString { return completeFile(content, context) }
@@ -120,14 +122,7 @@ public enum Completer {
         let endsInSpace = line.last == " " || line.last == "\t"
         let current = endsInSpace ? "" : (words.last ?? "")
         let position = endsInSpace ? words.count : words.count - 1
-        if position == 1 {
-            // grad NAME: the functions defined in the session.
-            let names = context.globals.compactMap { name, value -> String? in
-                if case .function = value, isPublic(name), name.hasPrefix(current) { return name }
-                return nil
-            }
-            return Completion(replacing: current, with: names.sorted())
-        }
+        if position == 1 { return completeFunctionName(current, context) }
         if position >= 2 && words.count >= 2, words[position - 1] == "wrt", case .function(let f)? = context.globals[words[1]] {
             return Completion(replacing: current, with: f.proto.parameters.filter { $0.hasPrefix(current) })
         }
@@ -136,6 +131,15 @@ public enum Completer {
         }
         let scan = Scan(text: line)
         return completeExpression(scan, precedingLines: [], line: line, context)
+    }
+
+    /// The functions defined in the session whose names start with `prefix` (`grad f`, `:dis f`).
+    static func completeFunctionName(_ prefix: String, _ context: CompletionContext) -> Completion {
+        let names = context.globals.compactMap { name, value -> String? in
+            if case .function = value, isPublic(name), name.hasPrefix(prefix) { return name }
+            return nil
+        }
+        return Completion(replacing: prefix, with: names.sorted())
     }
 
     // MARK: - Names, attributes, keyword arguments
@@ -156,8 +160,8 @@ public enum Completer {
                 .dropFirst(call.positionalCount)
                 .filter { !given.contains($0) && $0.hasPrefix(word) }
                 .map { $0 + "=" }
-            // Right after `(` or `,`, the keywords are what one wants, not every name.
-            if word.isEmpty { return Completion(replacing: "", with: keywordArguments) }
+            // Right after `(` or `,`, or when a keyword matches, the keywords are what one wants.
+            if word.isEmpty || !keywordArguments.isEmpty { return Completion(replacing: word, with: keywordArguments) }
         }
         var names = Set(keywords)
         names.formUnion(context.globals.keys)
