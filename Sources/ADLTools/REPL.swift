@@ -82,7 +82,11 @@ public final class REPL {
         } catch is QuitRequest {
             return true
         } catch var error as ADLError {
-            if error.kind == .interrupt { error.message = "KeyboardInterrupt" }
+            if error.kind == .interrupt {
+                error.message = "KeyboardInterrupt"
+                // The terminal echoed ^C where the cursor was: start the message on a line of its own.
+                if System.isTerminal(0) { System.writeStandardError("\n") }
+            }
             Driver.report(error)
         } catch {
             Driver.report(error)

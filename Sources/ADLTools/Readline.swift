@@ -100,7 +100,7 @@ final class ReadlineLineReader: LineReader {
         rl_event_hook = { readlineSignalEvent() }
         rl_completion_word_break_hook = { readlineWordBreaks() }
         rl_attempted_completion_function = { _, _, _ in readlineMatches() }
-        rl_bind_key(9, { count, key in readlineTab(count, key) })
+        rl_bind_key(9, readlineTab)
     }
 
     /// Reads the history file. Multi-line entries survive the round trip because
@@ -149,7 +149,8 @@ private func textBeforeCursor() -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-/// Tab: indentation at the start of a line (tabs are errors in ADL), completion elsewhere.
+/// Tab: indentation at the start of a line (tabs are errors in ADL), completion
+/// elsewhere; a second Tab in a row lists the candidates, as readline's own Tab does.
 private func readlineTab(_ count: Int32, _ key: Int32) -> Int32 {
     let before = textBeforeCursor()
     if before.allSatisfy({ $0 == " " }) && !(ReadlineState.precedingLines.isEmpty && before.isEmpty) {
@@ -157,7 +158,7 @@ private func readlineTab(_ count: Int32, _ key: Int32) -> Int32 {
         rl_insert_text(String(repeating: " ", count: width))
         return 0
     }
-    return rl_complete(count, key)
+    return rl_complete_internal(rl_completion_mode(readlineTab))
 }
 
 /// Works out the completion and tells readline where its word starts: the break
