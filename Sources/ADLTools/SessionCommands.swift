@@ -24,8 +24,8 @@ public enum SessionCommands {
               summary: "print the partial derivatives of f as simplified ADL expressions (SPEC §9)"),
         Entry(name: ":help", usage: ":help [name]",
               summary: "the doc and an example for a builtin or command; alone, the list of topics"),
-        Entry(name: ":dis", usage: ":dis f [, args...]",
-              summary: "the bytecode of a function (with args: of grad(f) compiled for their shapes)"),
+        Entry(name: ":dis", usage: ":dis f",
+              summary: "the bytecode of a function; `:dis grad(f), x` the gradient compiled for x's shape"),
         Entry(name: ":time", usage: ":time EXPR",
               summary: "run EXPR repeatedly and print the best and median time per run"),
         Entry(name: ":vars", usage: ":vars", summary: "the names defined in the session, with type and shape or value"),
@@ -40,7 +40,7 @@ public enum SessionCommands {
         for name in vm.globals.definedNames { baseline[name] = vm.globals.value(of: name) }
         vm.commands[":help"] = { vm, command in try help(vm, command) }
         vm.commands[":dis"] = { vm, command in
-            guard !command.argument.isEmpty else { throw command.error(.argument, "usage: :dis f [, args...]") }
+            guard !command.argument.isEmpty else { throw command.error(.argument, "usage: :dis f, or :dis grad(f), x") }
             try runCode(vm, command, prefix: "dis(", suffix: ")")
         }
         vm.commands[":time"] = { vm, command in try time(vm, command) }

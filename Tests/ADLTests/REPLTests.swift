@@ -107,7 +107,7 @@ final class REPLTests: XCTestCase {
             XCTAssertEqual(e?.location, SourceLocation(line: 1, column: 7))
         }
         XCTAssertThrowsError(try session(":time\n")) { XCTAssertEqual(($0 as? ADLError)?.message, "usage: :time EXPR") }
-        XCTAssertThrowsError(try session(":dis\n")) { XCTAssertEqual(($0 as? ADLError)?.message, "usage: :dis f [, args...]") }
+        XCTAssertThrowsError(try session(":dis\n")) { XCTAssertEqual(($0 as? ADLError)?.message, "usage: :dis f, or :dis grad(f), x") }
         XCTAssertThrowsError(try session("\n:quit\n")) { XCTAssertTrue($0 is QuitRequest) }
     }
 
