@@ -15,8 +15,8 @@ BUILD_DIR   := $(if $(SCRATCH),$(SCRATCH),.build)
 SWIFT_FLAGS := $(if $(SCRATCH),--scratch-path $(SCRATCH))
 
 # Debian packages the build needs (headers of the system libraries Package.swift links),
-# plus python3-venv for the differential tests' virtual environment.
-APT_PACKAGES := libopenblas-dev liblapacke-dev liblbfgsb-dev libreadline-dev pkg-config python3-venv
+# plus python3-venv for the differential tests' virtual environment and mandoc to lint the man page.
+APT_PACKAGES := libopenblas-dev liblapacke-dev liblbfgsb-dev libreadline-dev pkg-config python3-venv mandoc
 
 VENV          := .venv
 VENV_PYTHON   := $(VENV)/bin/python
@@ -80,6 +80,7 @@ test: deps venv
 	$(VENV_PYTHON) Tests/differential/run.py --adl $(BUILD_DIR)/debug/adl || status=1; \
 	$(VENV_PYTHON) Tests/differential/npy_roundtrip.py --adl $(BUILD_DIR)/debug/adl || status=1; \
 	python3 Tests/repl/run.py --adl $(BUILD_DIR)/debug/adl || status=1; \
+	mandoc -T lint -W warning man/adl.1 || { echo "man/adl.1: mandoc -T lint found problems" >&2; status=1; }; \
 	if [ $$status -ne 0 ]; then echo "make test: FAILED" >&2; fi; \
 	exit $$status
 

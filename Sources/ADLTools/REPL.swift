@@ -43,7 +43,7 @@ public final class REPL {
             ReadlineState.precedingLines = buffer.lines
             switch reader.read(primary: buffer.isEmpty) {
             case .endOfInput:
-                if terminal { System.writeStandardOutput("\n") }
+                // (readline has already moved to a new line after Ctrl-D.)
                 if let pending = buffer.endOfChunk() ?? (buffer.isEmpty ? nil : buffer.text) {
                     reader.addHistory(pending)
                     _ = execute(pending)
