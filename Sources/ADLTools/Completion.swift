@@ -156,12 +156,18 @@ public enum Completer {
         var keywordArguments: [String] = []
         if let call = scan.openCall, call.currentArgumentIsBare {
             let given = Set(call.keywordsGiven)
-            keywordArguments = parameters(ofCallee: call.callee, context)
-                .dropFirst(call.positionalCount)
+            let parameters = self.parameters(ofCallee: call.callee, context)
+            keywordArguments = parameters.names
+                .dropFirst(parameters.variadic ? 0 : call.positionalCount)
                 .filter { !given.contains($0) && $0.hasPrefix(word) }
                 .map { $0 + "=" }
-            // Right after `(` or `,`, or when a keyword matches, the keywords are what one wants.
-            if word.isEmpty || !keywordArguments.isEmpty { return Completion(replacing: word, with: keywordArguments) }
+            // Right after `(` or `,`, the keywords are what one wants; so they are once
+            // every required parameter has its positional argument (`minimize(f, x0, me`
+            // → `method=`), unless the callee takes any number of positional arguments.
+            let positionalDone = !parameters.variadic && call.positionalCount >= parameters.required
+            if !keywordArguments.isEmpty && (word.isEmpty || positionalDone) {
+                return Completion(replacing: word, with: keywordArguments)
+            }
         }
         var names = Set(keywords)
         names.formUnion(context.globals.keys)
@@ -235,49 +241,77 @@ public enum Completer {
         return value
     }
 
-    /// The parameter names of the function called as `callee` (a dotted name).
-    static func parameters(ofCallee callee: String, _ context: CompletionContext) -> [String] {
+    /// What completion needs of a function's parameters.
+    struct Parameters: Equatable {
+        var names: [String] = []
+        /// How many leading parameters have no default.
+        var required = 0
+        /// Whether it takes any number of positional arguments (`*values`).
+        var variadic = false
+
+        /// The same without the first parameter (a method's receiver).
+        var droppingReceiver: Parameters {
+            Parameters(names: Array(names.dropFirst()), required: max(0, required - 1), variadic: variadic)
+        }
+    }
+
+    /// The parameters of the function called as `callee` (a dotted name).
+    static func parameters(ofCallee callee: String, _ context: CompletionContext) -> Parameters {
         if let dot = callee.lastIndex(of: ".") {
             let receiver = String(callee[..<dot]), name = String(callee[callee.index(after: dot)...])
             if let module = modulePrefix(receiver, context) {
-                return context.signature(module + name).map(parameterNames) ?? []
+                return context.signature(module + name).map(parameters(inSignature:)) ?? Parameters()
             }
             if let value = value(of: receiver, context) {
                 switch value {
                 case .array, .float, .int, .bool:
                     // A method takes the receiver as its first parameter.
-                    return Array((context.signature(name).map(parameterNames) ?? []).dropFirst())
+                    return (context.signature(name).map(parameters(inSignature:)) ?? Parameters()).droppingReceiver
                 case .record(let r):
-                    guard let field = r[name] else { return [] }
+                    guard let field = r[name] else { return Parameters() }
                     return parameters(of: field, context)
-                default: return []
+                default: return Parameters()
                 }
             }
-            return []
+            return Parameters()
         }
-        guard let value = context.globals[callee] else { return [] }
+        guard let value = context.globals[callee] else { return Parameters() }
         return parameters(of: value, context)
     }
 
-    static func parameters(of value: Value, _ context: CompletionContext) -> [String] {
+    static func parameters(of value: Value, _ context: CompletionContext) -> Parameters {
         switch value {
-        case .function(let f): return f.proto.parameters
-        case .builtin(let b): return context.signature(b.name).map(parameterNames) ?? []
-        default: return []
+        case .function(let f):
+            let names = f.proto.parameters
+            return Parameters(names: names, required: names.count - f.defaults.count, variadic: false)
+        case .builtin(let b): return context.signature(b.name).map(parameters(inSignature:)) ?? Parameters()
+        default: return Parameters()
         }
     }
 
     /// The parameter names in a doc signature: `sum(a, axis=None, keepdims=False)` →
     /// a, axis, keepdims; alternatives joined by ` / ` give the union; `*args` is skipped.
     static func parameterNames(_ signature: String) -> [String] {
-        var names: [String] = []
+        parameters(inSignature: signature).names
+    }
+
+    /// The parameters of a doc signature; a parameter with a default in any
+    /// alternative counts as optional, a `*name` makes it variadic.
+    static func parameters(inSignature signature: String) -> Parameters {
+        var out = Parameters()
+        var optional = Set<String>()
         var depth = 0, quote: Character?, current = ""
         func finish() {
-            let name = String(current.prefix { $0 != "=" }).trimmed
-            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !names.contains(name) {
-                names.append(name)
-            }
+            let text = current.trimmed
             current = ""
+            if text.hasPrefix("*") {
+                if !text.hasPrefix("**") { out.variadic = true }
+                return
+            }
+            let name = String(text.prefix { $0 != "=" }).trimmed
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return }
+            if text.contains("=") { optional.insert(name) }
+            if !out.names.contains(name) { out.names.append(name) }
         }
         for c in signature {
             if let q = quote {
@@ -301,7 +335,8 @@ public enum Completer {
                 if depth >= 1 { current.append(c) }
             }
         }
-        return names
+        out.required = out.names.prefix { !optional.contains($0) }.count
+        return out
     }
 
     // MARK: - File names

@@ -30,7 +30,9 @@ public final class REPL {
                 completer: { lines, line in
                     Completer.complete(line, precedingLines: lines, in: CompletionContext.session(session))
                 })
-            System.writeStandardOutput("ADL \(Driver.version): NumPy-flavoured, differentiable. :help for help, Ctrl-D to exit.\n")
+            // The banner goes where the prompts go (stderr when stdout is redirected).
+            let banner = "ADL \(Driver.version): NumPy-flavoured, differentiable. :help for help, Ctrl-D to exit.\n"
+            if System.isTerminal(1) { System.writeStandardOutput(banner) } else { System.writeStandardError(banner) }
         } else {
             reader = PlainLineReader(showsPrompts: false)
         }

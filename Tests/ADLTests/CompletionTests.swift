@@ -102,7 +102,7 @@ final class CompletionTests: XCTestCase {
 
     func testKeywordArgumentsOfUserFunctions() throws {
         let c = try context("def model(w, bias=0.0, scale=1.0):\n    return w\n")
-        XCTAssertEqual(complete("model(1, sc", c), ["scale="])
+        XCTAssertEqual(complete("model(1, sc", c), ["scale="], "bias and scale have defaults: w is the only one due")
         XCTAssertEqual(complete("model(1, ", c), ["bias=", "scale="])
         XCTAssertEqual(complete("model(1, bias=", c).contains("bias="), false, "after = comes a value")
     }
@@ -154,6 +154,25 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(Completer.parameterNames("range(stop) / range(start, stop, step=1)"), ["stop", "start", "step"])
         XCTAssertEqual(Completer.parameterNames("f(x, sep=', ', bounds=[(0, 1)], k=2)"), ["x", "sep", "bounds", "k"])
         XCTAssertEqual(Completer.parameterNames("no parentheses"), [])
+    }
+
+    func testSignatureShape() {
+        let sum = Completer.parameters(inSignature: "sum(a, axis=None, keepdims=False)")
+        XCTAssertEqual(sum, Completer.Parameters(names: ["a", "axis", "keepdims"], required: 1, variadic: false))
+        XCTAssertTrue(Completer.parameters(inSignature: "print(*values, sep=' ')").variadic)
+        XCTAssertEqual(Completer.parameters(inSignature: "range(stop) / range(start, stop, step=1)").required, 2)
+    }
+
+    func testKeywordsShareTheListWhilePositionalsAreDue() throws {
+        let c = try context("def model(weights, data, scale=1.0):\n    return weights\nscore = 1\nsc_total = 2\n")
+        // `data` is still due, so a name is as likely as a keyword.
+        XCTAssertEqual(complete("model(w, sc", c), ["scale=", "sc_total", "score"])
+        // Both positionals given: the keyword is what is meant.
+        XCTAssertEqual(complete("model(w, d, sc", c), ["scale="])
+        // print takes any number of values: names stay on offer.
+        let printed = complete("print(sc_total, s", c)
+        XCTAssertEqual(printed.first, "sep=")
+        XCTAssertTrue(printed.contains("sc_total"))
     }
 
     func testCommonPrefix() {
