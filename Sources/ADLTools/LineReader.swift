@@ -16,7 +16,7 @@ enum ReadResult: Equatable {
 
 /// A source of REPL lines.
 protocol LineReader: AnyObject {
-    /// Shows `prompt` (unless the reader is silent) and reads one line.
+    /// Shows the primary or the continuation prompt (unless the reader is silent) and reads one line.
     func read(primary: Bool) -> ReadResult
     /// Records one complete input in the history.
     func addHistory(_ entry: String)

@@ -32,6 +32,15 @@ enum ReadlineState {
 enum HistoryFile {
     static let maxEntries: Int32 = 1000
 
+    /// `input` with a space before any line that reads like a `#<digits>` timestamp
+    /// line of the history file (a comment such as `#1 ...`), which would otherwise
+    /// split the entry when the file is read back. Comments may be indented freely.
+    static func escapingTimestampLines(_ input: String) -> String {
+        input.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.first == "#" && line.dropFirst().first?.isNumber == true ? " " + line : line
+        }.joined(separator: "\n")
+    }
+
     static func path(environment: (String) -> String?) -> String? {
         if let explicit = environment("ADL_HISTORY") { return explicit.isEmpty ? nil : explicit }
         guard var home = environment("HOME"), !home.isEmpty else { return nil }
@@ -75,7 +84,8 @@ final class ReadlineLineReader: LineReader {
         return .line(String(cString: raw), interrupted: interrupted)
     }
 
-    func addHistory(_ entry: String) {
+    func addHistory(_ input: String) {
+        let entry = HistoryFile.escapingTimestampLines(input)
         guard !entry.trimmed.isEmpty, entry != lastEntry else { return }
         lastEntry = entry
         add_history(entry)

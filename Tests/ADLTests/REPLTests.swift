@@ -63,6 +63,10 @@ final class REPLTests: XCTestCase {
         XCTAssertNil(path([:]), "no home, no history file (not an error)")
     }
 
+    func testHistoryEntriesNeverLookLikeTimestamps() {
+        XCTAssertEqual(HistoryFile.escapingTimestampLines("#1 first\nx = 1\n#2\n# note"), " #1 first\nx = 1\n #2\n# note")
+    }
+
     func testColourDecision() {
         XCTAssertTrue(Terminal.colourAllowed(noColor: nil, term: "xterm", isTerminal: true))
         XCTAssertFalse(Terminal.colourAllowed(noColor: "1", term: "xterm", isTerminal: true))
