@@ -21,7 +21,7 @@ public final class REPL {
     /// Runs until end of input or `:quit`; returns the exit status (0).
     public func run() -> Int32 {
         let terminal = System.isTerminal(0)
-        let reader: LineReader
+        var reader: LineReader = PlainLineReader(showsPrompts: terminal)
         if terminal {
             let session = vm
             reader = ReadlineLineReader(
@@ -29,12 +29,10 @@ public final class REPL {
                 colour: Terminal.colourEnabled(for: System.isTerminal(1) ? 1 : 2),
                 completer: { lines, line in
                     Completer.complete(line, precedingLines: lines, in: CompletionContext.session(session))
-                })
+                }) ?? reader
             // The banner goes where the prompts go (stderr when stdout is redirected).
             let banner = "ADL \(Driver.version): NumPy-flavoured, differentiable. :help for help, Ctrl-D to exit.\n"
             if System.isTerminal(1) { System.writeStandardOutput(banner) } else { System.writeStandardError(banner) }
-        } else {
-            reader = PlainLineReader(showsPrompts: false)
         }
         let underscore = vm.globals.slot(for: "_")
         vm.echoed = { [unowned vm] value in vm.globals[underscore] = value }

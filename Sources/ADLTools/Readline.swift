@@ -3,9 +3,10 @@
 // `Completer`; this file only moves text between it and readline), and Ctrl-C
 // at the prompt (clears the line and abandons the block being typed).
 //
-// Readline calls back through C function pointers, which cannot capture, so the
-// state they need lives in `ReadlineState`'s static variables; there is one
-// readline per process, as there is one terminal.
+// Readline is opened when the REPL starts (ReadlineLibrary.swift). It calls back
+// through C function pointers, which cannot capture, so the state they need
+// lives in `ReadlineState`'s static variables; there is one readline per
+// process, as there is one terminal.
 
 @preconcurrency import CReadline
 @preconcurrency import Glibc
@@ -13,6 +14,8 @@ import ADL
 
 /// State shared with readline's C callbacks.
 enum ReadlineState {
+    /// The opened library (nil until a ReadlineLineReader opens it).
+    nonisolated(unsafe) static var library: ReadlineLibrary?
     /// Computes completions for the text before the cursor (set by the REPL).
     nonisolated(unsafe) static var completer: ((_ precedingLines: [String], _ line: String) -> Completion)?
     /// The lines of the block being typed, before the current one (context for completion).
@@ -51,12 +54,17 @@ enum HistoryFile {
 
 /// Reads lines with GNU readline (standard input is a terminal).
 final class ReadlineLineReader: LineReader {
+    let rl: ReadlineLibrary
     let historyPath: String?
     let prompts: (primary: String, continuation: String)
     private var lastEntry: String?
     private var historyWritable = false
 
-    init(historyPath: String?, colour: Bool, completer: @escaping ([String], String) -> Completion) {
+    /// nil when libreadline cannot be opened (the REPL then reads plainly).
+    init?(historyPath: String?, colour: Bool, completer: @escaping ([String], String) -> Completion) {
+        guard let library = ReadlineState.library ?? ReadlineLibrary.open() else { return nil }
+        ReadlineState.library = library
+        rl = library
         self.historyPath = historyPath
         prompts = colour
             ? (Terminal.readlinePrompt(REPL.primaryPrompt, colour: Terminal.boldGreen),
@@ -69,13 +77,13 @@ final class ReadlineLineReader: LineReader {
     }
 
     deinit {
-        if let historyPath, historyWritable { history_truncate_file(historyPath, HistoryFile.maxEntries) }
+        if let historyPath, historyWritable { _ = rl.truncateHistoryFile(historyPath, HistoryFile.maxEntries) }
     }
 
     func read(primary: Bool) -> ReadResult {
         System.flush()
         ReadlineState.interrupted = false
-        let raw = readline(primary ? prompts.primary : prompts.continuation)
+        let raw = rl.readline(primary ? prompts.primary : prompts.continuation)
         // Ctrl-C pressed during the read: the hook below cleared the line; the flag
         // it left must not interrupt the input that runs next.
         let interrupted = ReadlineState.interrupted || interruptRequested.exchange(false, ordering: .relaxed)
@@ -88,48 +96,49 @@ final class ReadlineLineReader: LineReader {
         let entry = HistoryFile.escapingTimestampLines(input)
         guard !entry.trimmed.isEmpty, entry != lastEntry else { return }
         lastEntry = entry
-        add_history(entry)
+        rl.addHistory(entry)
         if let historyPath, historyWritable {
-            _ = append_history(1, historyPath)
+            _ = rl.appendHistory(1, historyPath)
         }
     }
 
     // MARK: - Setup
 
     private func configureReadline() {
-        rl_readline_name = UnsafePointer(strdup("adl"))
-        rl_catch_signals = 1
+        rl.readlineName.pointee = UnsafePointer(strdup("adl"))
+        rl.catchSignals.pointee = 1
         // Prompts and editing go where the user looks; with stdout redirected, that is stderr.
-        if !System.isTerminal(1) { rl_outstream = stderr }
-        rl_completion_append_character = 0
-        rl_completer_quote_characters = nil
+        if !System.isTerminal(1) { rl.outStream.pointee = stderr }
+        rl.completionAppendCharacter.pointee = 0
+        rl.completerQuoteCharacters.pointee = nil
         // Ctrl-C is noticed where readline's read was interrupted (the signal hook) and,
         // since a signal can also land while readline is busy elsewhere, by the event
         // hook that readline calls every 0.1 s while it waits for a key.
-        rl_signal_event_hook = { readlineSignalEvent() }
-        rl_event_hook = { readlineSignalEvent() }
-        rl_completion_word_break_hook = { readlineWordBreaks() }
-        rl_attempted_completion_function = { _, _, _ in readlineMatches() }
-        rl_bind_key(9, readlineTab)
+        rl.signalEventHook.pointee = { readlineSignalEvent() }
+        rl.eventHook.pointee = { readlineSignalEvent() }
+        rl.completionWordBreakHook.pointee = { readlineWordBreaks() }
+        rl.attemptedCompletionFunction.pointee = { _, _, _ in readlineMatches() }
+        _ = rl.bindKey(9, readlineTab)
     }
 
     /// Reads the history file. Multi-line entries survive the round trip because
     /// each entry is written after a `#<time>` line, and readline joins the lines
     /// between two such lines into one entry (`history_multiline_entries`).
     private func loadHistory() {
-        history_comment_char = CChar(UInt8(ascii: "#"))
-        history_write_timestamps = 1
-        history_multiline_entries = 1
-        stifle_history(HistoryFile.maxEntries)
+        rl.historyCommentChar.pointee = CChar(UInt8(ascii: "#"))
+        rl.historyWriteTimestamps.pointee = 1
+        rl.historyMultilineEntries.pointee = 1
+        rl.stifleHistory(HistoryFile.maxEntries)
         guard let historyPath else { return }
-        _ = read_history(historyPath)
+        _ = rl.readHistory(historyPath)
         // append_history needs an existing file; a folder we cannot write to is not an error.
         let fd = open(historyPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         if fd >= 0 {
             close(fd)
             historyWritable = true
         }
-        if history_length > 0, let last = history_get(history_base + history_length - 1), let line = last.pointee.line {
+        let count = rl.historyLength.pointee
+        if count > 0, let last = rl.historyGet(rl.historyBase.pointee + count - 1), let line = last.pointee.line {
             lastEntry = String(cString: line)
         }
     }
@@ -139,22 +148,22 @@ final class ReadlineLineReader: LineReader {
 
 /// Ctrl-C while reading: clear the line, abandon the block, show the primary prompt.
 private func readlineSignalEvent() -> Int32 {
-    guard interruptRequested.exchange(false, ordering: .relaxed) else { return 0 }
+    guard let rl = ReadlineState.library, interruptRequested.exchange(false, ordering: .relaxed) else { return 0 }
     ReadlineState.interrupted = true
     ReadlineState.precedingLines = []
-    rl_free_line_state()
-    rl_replace_line("", 0)
-    rl_crlf()
-    if let prompt = ReadlineState.primaryPrompt { rl_set_prompt(prompt) }
-    rl_on_new_line()
-    rl_redisplay()
+    rl.freeLineState()
+    rl.replaceLine("", 0)
+    _ = rl.crlf()
+    if let prompt = ReadlineState.primaryPrompt { _ = rl.setPrompt(prompt) }
+    _ = rl.onNewLine()
+    rl.redisplay()
     return 0
 }
 
 /// The text of the current line before the cursor.
 private func textBeforeCursor() -> String {
-    guard let buffer = rl_line_buffer else { return "" }
-    let count = max(0, Int(rl_point))
+    guard let rl = ReadlineState.library, let buffer = rl.lineBuffer.pointee else { return "" }
+    let count = max(0, Int(rl.point.pointee))
     let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: count)
     return String(decoding: bytes, as: UTF8.self)
 }
@@ -162,13 +171,14 @@ private func textBeforeCursor() -> String {
 /// Tab: indentation at the start of a line (tabs are errors in ADL), completion
 /// elsewhere; a second Tab in a row lists the candidates, as readline's own Tab does.
 private func readlineTab(_ count: Int32, _ key: Int32) -> Int32 {
+    guard let rl = ReadlineState.library else { return 0 }
     let before = textBeforeCursor()
     if before.allSatisfy({ $0 == " " }) && !(ReadlineState.precedingLines.isEmpty && before.isEmpty) {
         let width = 4 - before.count % 4
-        rl_insert_text(String(repeating: " ", count: width))
+        _ = rl.insertText(String(repeating: " ", count: width))
         return 0
     }
-    return rl_complete_internal(rl_completion_mode(readlineTab))
+    return rl.completeInternal(rl.completionMode(readlineTab))
 }
 
 /// Works out the completion and tells readline where its word starts: the break
@@ -179,7 +189,7 @@ private func readlineWordBreaks() -> UnsafeMutablePointer<CChar>? {
     ReadlineState.pending = completion
     let start = line.utf8.count - completion.replaced.utf8.count
     var breaks = "\n"
-    if start > 0, let buffer = rl_line_buffer {
+    if start > 0, let buffer = ReadlineState.library?.lineBuffer.pointee {
         breaks = String(decoding: [UInt8(bitPattern: buffer[start - 1])], as: UTF8.self)
     }
     free(ReadlineState.breakCharacters)
@@ -190,7 +200,7 @@ private func readlineWordBreaks() -> UnsafeMutablePointer<CChar>? {
 /// The candidates in readline's layout: the common prefix first, then each match,
 /// then NULL, every string malloc'ed (readline frees them).
 private func readlineMatches() -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-    rl_attempted_completion_over = 1
+    ReadlineState.library?.attemptedCompletionOver.pointee = 1
     guard let completion = ReadlineState.pending, !completion.candidates.isEmpty else { return nil }
     ReadlineState.pending = nil
     let candidates = completion.candidates
