@@ -12,8 +12,8 @@ let package = Package(
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CLAPACKE"),
-        // GNU readline for the REPL: `link "readline"` in its module map (its .pc file's
-        // flags are dropped by SwiftPM, so no pkgConfig).
+        // GNU readline's header for the REPL; the library itself is opened with dlopen
+        // when the REPL starts (ADLTools/ReadlineLibrary.swift), so scripts never load it.
         .systemLibrary(name: "CReadline"),
         // C helpers: SIMD elementwise maths through glibc's libmvec (called from
         // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
