@@ -71,6 +71,7 @@ final class ReadlineLineReader: LineReader {
                Terminal.readlinePrompt(REPL.continuationPrompt, colour: Terminal.boldYellow))
             : (REPL.primaryPrompt, REPL.continuationPrompt)
         ReadlineState.completer = completer
+        free(ReadlineState.primaryPrompt)
         ReadlineState.primaryPrompt = strdup(prompts.primary)
         configureReadline()
         loadHistory()

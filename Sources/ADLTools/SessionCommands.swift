@@ -41,7 +41,8 @@ public enum SessionCommands {
         vm.commands[":help"] = { vm, command in try help(vm, command) }
         vm.commands[":dis"] = { vm, command in
             guard !command.argument.isEmpty else { throw command.error(.argument, "usage: :dis f, or :dis grad(f), x") }
-            try runCode(vm, command, prefix: "dis(", suffix: ")")
+            let code = CommandCode(command, before: "dis(", after: ")")
+            try code.run(vm, try code.compile(vm))
         }
         vm.commands[":time"] = { vm, command in try time(vm, command) }
         vm.commands[":vars"] = { vm, command in
@@ -194,50 +195,5 @@ public enum SessionCommands {
             return String(text.dropFirst().dropLast())
         }
         return text
-    }
-
-    // MARK: - Running code from a command line
-
-    /// Compiles `prefix + argument + suffix` as a program in the session (no echo).
-    /// Errors inside it point into the command line, not into the wrapper.
-    static func compile(_ vm: VM, _ command: Command, prefix: String = "", suffix: String = "") throws -> FunctionProto {
-        let file = SourceFile(name: command.file?.name ?? "<command>", text: prefix + command.argument + suffix)
-        do {
-            let program = try Parser.parse(file)
-            return try Compiler(globals: vm.globals, builtins: vm.builtins, file: file, echo: false).compile(program)
-        } catch let error as ADLError {
-            throw relocate(error, from: file, prefix: prefix, command: command, module: nil)
-        }
-    }
-
-    /// Runs `prefix + argument + suffix` once.
-    static func runCode(_ vm: VM, _ command: Command, prefix: String = "", suffix: String = "") throws {
-        let proto = try compile(vm, command, prefix: prefix, suffix: suffix)
-        try run(vm, proto, command, prefix: prefix)
-    }
-
-    static func run(_ vm: VM, _ proto: FunctionProto, _ command: Command, prefix: String) throws {
-        do {
-            _ = try vm.run(proto)
-        } catch let error as ADLError {
-            throw relocate(error, from: proto.chunk.file, prefix: prefix, command: command, module: proto.name)
-        }
-    }
-
-    /// `error` from code compiled out of a command's argument, located on the command
-    /// line instead; the wrapper's own frame is dropped from the call trace.
-    static func relocate(_ error: ADLError, from file: SourceFile, prefix: String, command: Command, module: String?) -> ADLError {
-        var error = error
-        if error.file === file, let at = error.location {
-            let offset = Int(at.column) - 1 - prefix.count
-            error.location = offset >= 0 ? command.location(inArgument: offset) : command.argumentLocation
-            error.file = command.file
-        }
-        if let module, let k = error.trace.firstIndex(where: { $0.function == module && $0.file == file.name }) {
-            let calledFrom = error.trace[k].calledFrom
-            error.trace.remove(at: k)
-            if k > 0 { error.trace[k - 1].calledFrom = calledFrom }
-        }
-        return error
     }
 }

@@ -121,6 +121,12 @@ final class REPLTests: XCTestCase {
             XCTAssertEqual(e?.location, SourceLocation(line: 2, column: 17))
             XCTAssertEqual(e?.file?.line(2), ":time x + [1, 2][7]")
         }
+        XCTAssertThrowsError(try session("def f(x):\n    return x[5]\n\n:time f(zeros(2))\n")) { error in
+            let e = error as? ADLError
+            XCTAssertEqual(e?.location, SourceLocation(line: 2, column: 13))
+            XCTAssertEqual(e?.trace, [TraceEntry(function: "f", file: "<stdin>", line: 2, calledFrom: "<stdin>:4")],
+                           "the timing loop's own frame is not in the trace")
+        }
         XCTAssertThrowsError(try session(":dis nosuch\n")) { error in
             XCTAssertEqual((error as? ADLError)?.location, SourceLocation(line: 1, column: 6))
         }
