@@ -88,8 +88,15 @@ public enum SessionCommands {
             vm.write("\(entry.usage)\n\n\(entry.summary).\n")
             return
         }
-        if case .function(let f)? = vm.globals.value(of: name) {
+        switch vm.globals.value(of: name) {
+        case .function(let f)?:
             vm.write("\(signature(f)): a function defined in ADL\n")
+            return
+        case .builtin?, nil:
+            break
+        case let value?:
+            // A variable: what :vars says of it.
+            vm.write("\(name): \(typeName(value)) \(detail(value))\n")
             return
         }
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else {
