@@ -12,9 +12,6 @@ let package = Package(
         // MARK: - System libraries
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CLAPACKE"),
-        // GNU readline's header for the REPL; the library itself is opened with dlopen
-        // when the REPL starts (ADLTools/ReadlineLibrary.swift), so scripts never load it.
-        .systemLibrary(name: "CReadline"),
         // C helpers: SIMD elementwise maths through glibc's libmvec (called from
         // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
         .target(
@@ -22,6 +19,10 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])],
             linkerSettings: [.linkedLibrary("mvec")]
         ),
+
+        // GNU readline's header for the REPL; the library itself is opened with dlopen
+        // when the REPL starts (ADLTools/ReadlineLibrary.swift), so scripts never load it.
+        .systemLibrary(name: "CReadline"),
 
         // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
         .target(
