@@ -15,8 +15,8 @@ BUILD_DIR   := $(if $(SCRATCH),$(SCRATCH),.build)
 SWIFT_FLAGS := $(if $(SCRATCH),--scratch-path $(SCRATCH))
 
 # Debian packages the build needs (headers of the system libraries Package.swift links),
-# plus python3-venv for the differential tests' virtual environment.
-APT_PACKAGES := libopenblas-dev liblapacke-dev liblbfgsb-dev libreadline-dev pkg-config python3-venv
+# plus python3-venv for the differential tests' virtual environment and mandoc to lint the man page.
+APT_PACKAGES := libopenblas-dev liblapacke-dev liblbfgsb-dev libreadline-dev pkg-config python3-venv mandoc
 
 VENV          := .venv
 VENV_PYTHON   := $(VENV)/bin/python
@@ -26,7 +26,7 @@ VENV_PACKAGES := 'numpy>=2' scipy autograd
 
 help:
 	@echo "make run            build (release) and run examples/quickstart.adl"
-	@echo "make test           debug build, swift test (unit + golden), differential tests and file round trips vs NumPy"
+	@echo "make test           debug build, swift test (unit + golden), differential tests and file round trips vs NumPy, REPL on a pty"
 	@echo "make build          release build: $(BUILD_DIR)/release/adl"
 	@echo "make install        install adl and its man page under PREFIX=$(PREFIX)"
 	@echo "make golden-record  re-record Tests/golden/**/*.out|.err from the current binary"
@@ -79,6 +79,8 @@ test: deps venv
 	$(SWIFT) test $(SWIFT_FLAGS) || status=1; \
 	$(VENV_PYTHON) Tests/differential/run.py --adl $(BUILD_DIR)/debug/adl || status=1; \
 	$(VENV_PYTHON) Tests/differential/npy_roundtrip.py --adl $(BUILD_DIR)/debug/adl || status=1; \
+	python3 Tests/repl/run.py --adl $(BUILD_DIR)/debug/adl || status=1; \
+	mandoc -T lint -W warning man/adl.1 || { echo "man/adl.1: mandoc -T lint found problems" >&2; status=1; }; \
 	if [ $$status -ne 0 ]; then echo "make test: FAILED" >&2; fi; \
 	exit $$status
 

@@ -22,6 +22,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("mvec")]
         ),
 
+        // GNU readline's header for the REPL; the library itself is opened with dlopen
+        // when the REPL starts (ADLTools/ReadlineLibrary.swift), so scripts never load it.
+        .systemLibrary(name: "CReadline"),
+
         // MARK: - The language library (lexer, parser, compiler, VM, arrays, builtins)
         .target(
             name: "ADL",
@@ -32,7 +36,7 @@ let package = Package(
         ),
 
         // MARK: - The command-line driver (a library, so it is testable)
-        .target(name: "ADLTools", dependencies: ["ADL", "CSupport"]),
+        .target(name: "ADLTools", dependencies: ["ADL", "CSupport", "CReadline"]),
 
         // MARK: - The executable: parses nothing itself, calls ADLTools
         .executableTarget(name: "adl", dependencies: ["ADLTools"]),

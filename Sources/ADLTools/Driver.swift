@@ -10,15 +10,19 @@ public enum Driver {
     public static let version = "0.1.0"
 
     public static let usage = """
-    usage: adl [option] [file.adl | -c code | -] [args...]
+    usage: adl [-i] [file.adl | -c code | -] [args...]
       adl                 interactive REPL (a terminal on stdin), or run the program piped to stdin
       adl FILE [ARGS...]  run a script; argv holds [FILE, ARGS...]
       adl -c CODE         run CODE, printing the value of each expression statement
-      adl -i FILE         run FILE, then enter the REPL with its names defined
+      adl -               run the program on stdin (as when it is piped)
+      adl -i ...          run the script, code or stdin, then enter the REPL with its names defined
       adl -h, --help      show this help and exit
       adl -V, --version   show the version and exit
-    environment: ADL_MAX_ELEMENTS (largest array, default 2147483648 elements),
-                 ADL_RECURSION_LIMIT (deepest call chain, default 1000)
+    REPL commands: grad f, :help [name], :dis f, :time EXPR, :vars, :load FILE, :quit (see man adl)
+    environment: ADL_HISTORY (REPL history file, default ~/.adl_history),
+                 ADL_MAX_ELEMENTS (largest array, default 2147483648 elements),
+                 ADL_RECURSION_LIMIT (deepest call chain, default 1000),
+                 NO_COLOR (no colour in prompts and errors)
 
     """
 
@@ -26,6 +30,7 @@ public enum Driver {
     public static func main(_ arguments: [String]) -> Int32 {
         var args = arguments[...]
         var interactiveAfter = false
+        var programFromStdin = false
         var code: String?
         var scriptPath: String?
         while let first = args.first {
@@ -47,6 +52,7 @@ public enum Driver {
                 args = args.dropFirst()
                 break
             } else if first == "-" {
+                programFromStdin = true
                 args = args.dropFirst()
                 break
             } else if first.hasPrefix("-") && first.count > 1 {
@@ -65,7 +71,9 @@ public enum Driver {
 
         if let code {
             setArgv(vm, ["-c"] + args)
-            return run(vm, SourceFile(name: "<string>", text: code), echo: true)
+            SessionCommands.register(in: vm)
+            let status = run(vm, SourceFile(name: "<string>", text: code), echo: true)
+            return interactiveAfter ? REPL(vm: vm).run() : status
         }
         if let scriptPath {
             guard let text = System.readFile(scriptPath) else {
@@ -73,6 +81,7 @@ public enum Driver {
                 return 2
             }
             setArgv(vm, [scriptPath] + args)
+            SessionCommands.register(in: vm)
             let status = run(vm, SourceFile(name: scriptPath, text: text), echo: false)
             if interactiveAfter {
                 return REPL(vm: vm).run()
@@ -80,7 +89,8 @@ public enum Driver {
             return status
         }
         setArgv(vm, [""] + args)
-        if System.isTerminal(0) {
+        SessionCommands.register(in: vm)
+        if System.isTerminal(0) && !programFromStdin {
             return REPL(vm: vm).run()
         }
         let text = System.readStandardInput()
@@ -107,6 +117,9 @@ public enum Driver {
             try vm.run(source: file, echo: echo)
             System.flush()
             return 0
+        } catch is QuitRequest {
+            System.flush()
+            return 0
         } catch {
             report(error)
             return 1
@@ -115,11 +128,8 @@ public enum Driver {
 
     /// Writes an error to stderr after flushing what the program printed.
     static func report(_ error: Error) {
-        if let adl = error as? ADLError {
-            System.writeStandardError(DiagnosticRenderer.render(adl))
-        } else {
-            System.writeStandardError("error: \(error)\n")
-        }
+        let text = (error as? ADLError).map(DiagnosticRenderer.render) ?? "error: \(error)\n"
+        System.writeStandardError(Terminal.colourEnabled(for: 2) ? Terminal.colourDiagnostic(text) : text)
     }
 
     static func usageError(_ message: String) -> Int32 {

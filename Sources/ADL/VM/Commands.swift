@@ -54,8 +54,9 @@ extension VM {
         guard let handler = commands[command.name] else {
             let known = commands.keys.sorted { ($0.hasPrefix(":") ? 1 : 0, $0) < ($1.hasPrefix(":") ? 1 : 0, $1) }
             var error = command.error(.name, "unknown command '\(command.name)'")
+            let describedBy = known.contains(":help") ? " (:help describes them)" : ""
             error.notes.append(known.isEmpty ? "no commands are available here"
-                                             : "commands: " + known.joined(separator: ", "))
+                                             : "commands: " + known.joined(separator: ", ") + describedBy)
             if let s = Suggestions.closest(to: command.name, among: known) { error.notes.insert("did you mean '\(s)'?", at: 0) }
             throw error
         }

@@ -502,6 +502,7 @@ extension VM {
                     self.sp = sp
                     if !v.isNone {
                         write(Formatting.repr(v) + "\n")
+                        echoed?(v)
                     }
                 }
             }

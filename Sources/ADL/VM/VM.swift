@@ -46,6 +46,9 @@ public final class VM {
     // scalar ones.
     public var activeTrace: Trace?
 
+    /// Called with each value the echo printed (the REPL keeps the last one in `_`).
+    public var echoed: ((Value) -> Void)?
+
     /// Handlers of command lines (`grad f`, `:help sum`; see Commands.swift), by name.
     public var commands: [String: CommandHandler] = [:]
 
