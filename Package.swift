@@ -10,7 +10,8 @@ let package = Package(
     ],
     targets: [
         // MARK: - System libraries
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+        // Header only: OpenBLAS is opened on first use (Sources/COpenBLAS/shim.h).
+        .systemLibrary(name: "COpenBLAS"),
         .systemLibrary(name: "CLAPACKE"),
         // C helpers: SIMD elementwise maths through glibc's libmvec (called from
         // mvec.S), reduction kernels, SSE2/AVX2/AVX-512 chosen at run time; the malloc policy.
