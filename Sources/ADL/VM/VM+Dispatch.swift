@@ -287,8 +287,8 @@ extension VM {
                     // Fused BINARY_LK/LL A B cmp; JUMP_IF_FALSE C (see Peephole.swift).
                     let l = slots[Int(ins.a)]
                     let r = ins.op == .branchLocalConst ? constants[Int(ins.b)] : slots[Int(ins.b)]
-                    if let v = VM.scalarFast(ins.sub, l, r), v.tag == .bool {
-                        ip = v.bits == 0 ? Int(ins.c) : ip &+ 1
+                    if let holds = VM.compareFast(ins.sub, l, r) {
+                        ip = holds ? ip &+ 1 : Int(ins.c)
                     } else {
                         if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
                         if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
@@ -329,9 +329,9 @@ extension VM {
                             if extra > 0 { (stack + sp).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
-                            frames.append(Frame(function: function, ip: 0, base: base,
-                                                code: calleeCode, constants: calleeConstants))
-                            frame = frames[frames.count - 1]
+                            frame = Frame(function: function, ip: 0, base: base,
+                                          code: calleeCode, constants: calleeConstants)
+                            frames.append(frame)
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
@@ -633,6 +633,27 @@ extension VM {
         if op == .add { return .float(x + y) }
         if op == .sub { return .float(x - y) }
         return .float(x / y)
+    }
+
+    /// `scalarFast` for a comparison (BRANCH_LK/LL), as a Bool: ints exactly, floats
+    /// and mixes through `exactDouble`; nil for anything else.
+    @inline(__always)
+    static func compareFast(_ op: OpCode, _ l: Slot, _ r: Slot) -> Bool? {
+        if l.tag == .int && r.tag == .int { return compare(op, l.int, r.int) }
+        guard let x = exactDouble(l), let y = exactDouble(r) else { return nil }
+        return compare(op, x, y)
+    }
+
+    /// `x op y` for a comparison operator, chosen by compares (the fused branch
+    /// handlers see one operator per site, so these predict well).
+    @inline(__always)
+    static func compare<T: Comparable>(_ op: OpCode, _ x: T, _ y: T) -> Bool {
+        if op == .less { return x < y }
+        if op == .lessEqual { return x <= y }
+        if op == .greater { return x > y }
+        if op == .greaterEqual { return x >= y }
+        if op == .equal { return x == y }
+        return x != y
     }
 
     /// A float or int slot as a Double; nil for other kinds and for ints beyond
