@@ -218,4 +218,32 @@ final class FusionTests: XCTestCase {
         XCTAssertEqual(error?.kind, .interrupt)
         XCTAssertEqual(error?.location?.line, 3)
     }
+
+    func testCallGlobalWithOneComputedArgument() throws {
+        let defs = "def g(y):\n    return y * y\ndef f(n):\n    return g(n - 1) + g(n * 0.5)\n"
+        let listing = try run(defs + "dis(f)")
+        XCTAssertTrue(listing.contains("CALL_GLOBAL_LK") && listing.contains("called with n - 1)")
+                      && listing.contains("called with n * 0.5)"), listing)
+        XCTAssertEqual(try run(defs + "print(f(3), f(2.5))"), "6.25 3.8125\n")
+        // Builtins through the same path; a bool argument from a comparison is not fused (LT).
+        XCTAssertEqual(try run("def f(x, n):\n    return sqrt(x * 4.0), abs(n - 10)\nf(4.0, 3)"), "(4.0, 7)\n")
+        // Overflow in the argument, a wrong argument count, an unknown name: the errors and
+        // locations of the unfused form (`h` is a local alias of the same length: not fused).
+        let pairs = [
+            ("def g(x):\n    return x\ndef f(n):\n    h = g\n    return g(n * 4)\nf(2**62)", ErrorKind.overflow),
+            ("def g(a, b):\n    return a\ndef f(n):\n    h = g\n    return g(n + 1)\nf(1)", ErrorKind.argument),
+        ]
+        for (fused, kind) in pairs {
+            let plain = fused.replacingOccurrences(of: "return g(", with: "return h(")
+            guard let e1 = failure(fused), let e2 = failure(plain) else { return XCTFail(fused) }
+            XCTAssertEqual(e1.kind, kind)
+            XCTAssertEqual(e1.message, e2.message.replacingOccurrences(of: "h()", with: "g()"))
+            XCTAssertEqual(e1.location, e2.location)
+        }
+        XCTAssertEqual(failure("def f(n):\n    return nosuch(n - 1)\nf(1)")?.message, "name 'nosuch' is not defined")
+        XCTAssertEqual(failure("def r(n):\n    return r(n + 1)\nr(0)")?.kind, .recursion)
+        // A traced argument takes the slow path: d/dx (3x)**2 = 18x.
+        XCTAssertEqual(try run("def g(y):\n    return y * y\ndef f(x):\n    return g(x * 3.0)\nprint(grad(f)(1.0), grad(f)(2))"),
+                       "18.0 36.0\n")
+    }
 }

@@ -65,6 +65,10 @@ public enum Disassembler {
             return "\(a) \(b) \(Int(ins.c)) \(ins.sub.mnemonic) (unless \(local(a)) \(Operators.symbol(ins.sub)) \(right) to \(Int(ins.c)))"
         case .returnLocal:
             return "\(a) (\(local(a)))"
+        case .callGlobalLocalConst:
+            let c = Int(ins.c)
+            let k = c < chunk.constants.count ? Formatting.repr(chunk.constants[c]) : "?"
+            return "\(a) \(b) \(c) \(ins.sub.mnemonic) (global \(a) called with \(local(b)) \(Operators.symbol(ins.sub)) \(k))"
         case .call, .buildTuple, .buildList, .buildString, .buildRecord, .unpack, .getIndex, .deleteIndex:
             return "\(a)"
         case .callKeywords:

@@ -188,6 +188,9 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case branchLocalLocal
     /// A          return locals[A], for LOAD_LOCAL A; RETURN
     case returnLocal
+    /// A B C sub  call globals[A] with one argument, locals[B] (sub) constants[C], for
+    ///            LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (`f(n - 1)`)
+    case callGlobalLocalConst
 }
 
 extension OpCode {
@@ -278,6 +281,7 @@ extension OpCode {
         case .branchLocalConst: return "BRANCH_LK"
         case .branchLocalLocal: return "BRANCH_LL"
         case .returnLocal: return "RETURN_LOCAL"
+        case .callGlobalLocalConst: return "CALL_GLOBAL_LK"
         }
     }
 }

@@ -44,6 +44,19 @@ enum Peephole {
                     i += 2
                     continue
                 }
+            case .loadGlobal:
+                // f(local op K):  LOAD_GLOBAL f; BINARY_LK a b op; CALL 1
+                if free(i + 1), free(i + 2), code[i + 1].op == .binaryLocalConst, isArithmetic(code[i + 1].sub),
+                   code[i + 2].op == .call, code[i + 2].a == 1 {
+                    var fused = ins
+                    fused.op = .callGlobalLocalConst
+                    fused.b = code[i + 1].a
+                    fused.c = code[i + 1].b
+                    fused.sub = code[i + 1].sub
+                    code[i] = fused
+                    i += 3
+                    continue
+                }
             case .loadLocal:
                 // LOAD_LOCAL a; RETURN
                 if free(i + 1), code[i + 1].op == .returnValue {

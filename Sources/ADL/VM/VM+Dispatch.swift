@@ -313,12 +313,34 @@ extension VM {
                         ip = Int(ins.a)
                     }
 
+                case .callGlobalLocalConst:
+                    // Fused LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (see Peephole.swift): with the
+                    // global defined, no trace recording and a scalar argument, push both and go on
+                    // as the CALL (falling through), with ip past it.
+                    let callee = globals.slots[Int(ins.a)]
+                    if callee.tag != .undefined, activeTrace == nil,
+                       let argument = VM.scalarFast(ins.sub, slots[Int(ins.b)], constants[Int(ins.c)]) {
+                        callee.retain()
+                        VM.push(stack, &sp, callee)
+                        VM.push(stack, &sp, argument)
+                        ip &+= 2
+                        fallthrough
+                    }
+                    // Otherwise as the LOAD_GLOBAL it replaced; BINARY_LK and CALL follow.
+                    if callee.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    if let trace = activeTrace {
+                        VM.push(stack, &sp, Slot(trace.readExternal(.global(Int(ins.a)), callee.value())))
+                    } else {
+                        callee.retain()
+                        VM.push(stack, &sp, callee)
+                    }
                 case .call, .callKeywords:
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                     // Fast path: a user function called with exactly its positional parameters.
-                    let argc = Int(ins.a)
+                    // (CALL_GLOBAL_LK falls through to here with one argument.)
+                    let argc = ins.op == .callGlobalLocalConst ? 1 : Int(ins.a)
                     let calleeSlot = stack[sp - argc - 1]
-                    if ins.op == .call, calleeSlot.tag == .function {
+                    if ins.op != .callKeywords, calleeSlot.tag == .function {
                         unowned(unsafe) let function = calleeSlot.functionObject
                         let base = sp &- argc
                         if argc == function.arity, let calleeCode = function.code, let calleeConstants = function.constants,
@@ -345,7 +367,7 @@ extension VM {
                     }
                     self.sp = sp
                     frames.topIP = ip
-                    if try enterCall(argc: Int(ins.a), keywordNames: names, location: nil) {
+                    if try enterCall(argc: argc, keywordNames: names, location: nil) {
                         frame = frames[frames.count - 1]
                         code = frame.code
                         constants = frame.constants
