@@ -10,7 +10,8 @@ let package = Package(
     ],
     targets: [
         // MARK: - System libraries
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+        // Header only: OpenBLAS is opened on first use (Sources/COpenBLAS/shim.h).
+        .systemLibrary(name: "COpenBLAS"),
         .systemLibrary(name: "CLAPACKE"),
         // L-BFGS-B 3.0 (Debian's liblbfgsb): the declaration of setulb_, opened at run time.
         .systemLibrary(name: "CLBFGSB"),

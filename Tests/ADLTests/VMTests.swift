@@ -243,7 +243,7 @@ final class VMTests: XCTestCase {
     func testDisassemblerNamesEveryInstruction() throws {
         let out = try run("def f(x, y=2):\n    return [x, y] if x > y else {'k': x}\ndis(f)")
         XCTAssertTrue(out.hasPrefix("function f(x, y)"))
-        XCTAssertTrue(out.contains("BINARY_LL"))
+        XCTAssertTrue(out.contains("BRANCH_LL"))  // x > y fused with its JUMP_IF_FALSE
         XCTAssertTrue(out.contains("BUILD_LIST"))
         XCTAssertTrue(out.contains("BUILD_RECORD"))
         XCTAssertFalse(out.contains("?"))

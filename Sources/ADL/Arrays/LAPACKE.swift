@@ -27,6 +27,8 @@ enum LAPACKE {
         func failure(_ why: String) -> Result<Functions, ADLError> {
             .failure(ADLError(.io, "linear algebra needs LAPACKE (liblapacke.so.3, Debian package liblapacke): \(why)"))
         }
+        // OpenBLAS first, as when it was linked: LAPACK's BLAS calls resolve to it.
+        _ = BLAS.functions
         guard let handle = dlopen("liblapacke.so.3", RTLD_NOW | RTLD_GLOBAL) else {
             return failure(dlerror().map { String(cString: $0) } ?? "it could not be opened")
         }

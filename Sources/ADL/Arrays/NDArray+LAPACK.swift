@@ -96,10 +96,10 @@ extension NDArray {
     /// threads (so only the factorizations run here).
     static func moderatelySized<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
         guard n < 1024 else { return try body() }
-        let saved = openblas_get_num_threads()
+        let saved = BLAS.functions.getNumThreads()
         if saved <= 1 { return try body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(saved) }
+        BLAS.functions.setNumThreads(1)
+        defer { BLAS.functions.setNumThreads(saved) }
         return try body()
     }
 
@@ -203,11 +203,11 @@ extension NDArray {
         for i in 0..<Int(n) {
             let p = Int(pivots[i]) - 1
             if p != i, p >= 0, p < Int(n) {
-                cblas_dswap(k, x + i * cols, 1, x + p * cols, 1)
+                BLAS.functions.dswap(k, x + i * cols, 1, x + p * cols, 1)
             }
         }
-        cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1.0, lu, n, x, k)
-        cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1.0, lu, n, x, k)
+        BLAS.functions.dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1.0, lu, n, x, k)
+        BLAS.functions.dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1.0, lu, n, x, k)
     }
 
     /// NumPy's gufunc error for stack axes that do not broadcast: each operand's

@@ -103,17 +103,17 @@ extension NDArray {
             return
         }
         if n == 1 && m == 1 {
-            c[0] = cblas_ddot(blasint(k), a, 1, b, 1)
+            c[0] = BLAS.functions.ddot(blasint(k), a, 1, b, 1)
         } else if m == 1 {
             // c (n) = A (n×k) · b (k); the output column has stride ldc.
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(n), blasint(k), 1.0, a, blasint(k),
+            BLAS.functions.dgemv(CblasRowMajor, CblasNoTrans, blasint(n), blasint(k), 1.0, a, blasint(k),
                         b, 1, 0.0, c, blasint(ldc))
         } else if n == 1 {
             // c (m) = Bᵀ (m×k) · a (k).
-            cblas_dgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(m), 1.0, b, blasint(m),
+            BLAS.functions.dgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(m), 1.0, b, blasint(m),
                         a, 1, 0.0, c, 1)
         } else {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(m), blasint(k),
+            BLAS.functions.dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(m), blasint(k),
                         1.0, a, blasint(k), b, blasint(m), 0.0, c, blasint(ldc))
         }
     }

@@ -58,15 +58,15 @@ extension NDArray {
                 }
             }
         } else if rows == 1 && cols == 1 {
-            c[0] = cblas_ddot(blasint(k), a.data, 1, b.data, 1)
+            c[0] = BLAS.functions.ddot(blasint(k), a.data, 1, b.data, 1)
         } else if cols == 1 {
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(rows), blasint(k), 1.0, a.data, blasint(k),
+            BLAS.functions.dgemv(CblasRowMajor, CblasNoTrans, blasint(rows), blasint(k), 1.0, a.data, blasint(k),
                         b.data, 1, 0.0, c, 1)
         } else if rows == 1 {
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(cols), blasint(k), 1.0, b.data, blasint(k),
+            BLAS.functions.dgemv(CblasRowMajor, CblasNoTrans, blasint(cols), blasint(k), 1.0, b.data, blasint(k),
                         a.data, 1, 0.0, c, 1)
         } else {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(rows), blasint(cols), blasint(k),
+            BLAS.functions.dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(rows), blasint(cols), blasint(k),
                         1.0, a.data, blasint(k), b.data, blasint(k), 0.0, c, blasint(cols))
         }
         if bothBool {

@@ -60,7 +60,7 @@ extension NDArray {
     /// x·x over every element, through BLAS where the count fits its integers.
     private static func selfDot(_ x: NDArray) -> Double {
         if x.count <= Int(Int32.max) {
-            return cblas_ddot(blasint(x.count), x.data, 1, x.data, 1)
+            return BLAS.functions.ddot(blasint(x.count), x.data, 1, x.data, 1)
         }
         var s = 0.0
         for i in 0..<x.count { s += x.data[i] * x.data[i] }

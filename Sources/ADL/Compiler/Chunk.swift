@@ -91,6 +91,7 @@ public final class FunctionProto {
 
     /// Freezes the function: its counts and the pointers the VM runs over.
     func seal() {
+        if code == nil { Peephole.fuse(chunk) }
         arity = parameters.count
         slotCount = localNames.count
         let sealed = chunk.sealed()

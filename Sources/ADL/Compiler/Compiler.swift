@@ -106,6 +106,9 @@ public final class Compiler {
         case .binaryLocalStack: return 0
         case .binaryLocalConst, .binaryLocalLocal: return 1
         case .binaryStackConst, .binaryStackLocal: return 0
+        // Fused forms push at most what the BINARY_LK/LL they replace pushes.
+        case .updateLocalConst, .updateLocalLocal, .branchLocalConst, .branchLocalLocal, .returnLocal,
+             .callGlobalLocalConst: return 1
         case .call, .callKeywords: return -a
         case .makeFunction: return 1 - b
         case .buildTuple, .buildList, .buildString: return 1 - a

@@ -53,6 +53,22 @@ public enum Disassembler {
             let left = ins.op == .binaryLocalConst || ins.op == .binaryLocalLocal ? local(a) : "pop"
             let operands = left == "pop" ? "\(b)" : "\(a) \(b)"
             return "\(operands) \(ins.sub.mnemonic) (\(left) \(symbol) \(right))"
+        case .updateLocalConst, .updateLocalLocal:
+            let right = ins.op == .updateLocalConst
+                ? (b < chunk.constants.count ? Formatting.repr(chunk.constants[b]) : "?") : local(b)
+            let c = Int(ins.c)
+            return "\(a) \(b) \(c) \(ins.sub.mnemonic) \(ins.sub2.mnemonic) "
+                + "(\(local(c)) = \(local(c)) \(Operators.symbol(ins.sub2)) \(local(a)) \(Operators.symbol(ins.sub)) \(right))"
+        case .branchLocalConst, .branchLocalLocal:
+            let right = ins.op == .branchLocalConst
+                ? (b < chunk.constants.count ? Formatting.repr(chunk.constants[b]) : "?") : local(b)
+            return "\(a) \(b) \(Int(ins.c)) \(ins.sub.mnemonic) (unless \(local(a)) \(Operators.symbol(ins.sub)) \(right) to \(Int(ins.c)))"
+        case .returnLocal:
+            return "\(a) (\(local(a)))"
+        case .callGlobalLocalConst:
+            let c = Int(ins.c)
+            let k = c < chunk.constants.count ? Formatting.repr(chunk.constants[c]) : "?"
+            return "\(a) \(b) \(c) \(ins.sub.mnemonic) (global \(a) called with \(local(b)) \(Operators.symbol(ins.sub)) \(k))"
         case .call, .buildTuple, .buildList, .buildString, .buildRecord, .unpack, .getIndex, .deleteIndex:
             return "\(a)"
         case .callKeywords:

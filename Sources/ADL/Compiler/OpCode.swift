@@ -171,6 +171,26 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case guardTruth
     ///            x expected -> ; stop a compiled gradient (retrace) unless x equals expected
     case guardEqual
+    // Fused instructions, made from the sequences after them by Peephole.fuse when a
+    // function is sealed (never emitted directly). Each replaces the first instruction of
+    // its sequence and leaves the rest in place: the scalar fast path does the whole
+    // sequence and skips the rest; otherwise it acts as the replaced BINARY_LK/LL (or
+    // LOAD_LOCAL) and execution goes on into the original instructions.
+    /// A B C sub sub2   locals[C] = locals[C] (sub2) (locals[A] (sub) constants[B]), for
+    ///                  BINARY_LK A B sub; BINARY_LS C sub2; STORE_LOCAL C
+    case updateLocalConst
+    /// A B C sub sub2   locals[C] = locals[C] (sub2) (locals[A] (sub) locals[B]), for
+    ///                  BINARY_LL A B sub; BINARY_LS C sub2; STORE_LOCAL C
+    case updateLocalLocal
+    /// A B C sub  jump to C unless locals[A] (sub) constants[B], for BINARY_LK A B sub; JUMP_IF_FALSE C
+    case branchLocalConst
+    /// A B C sub  jump to C unless locals[A] (sub) locals[B], for BINARY_LL A B sub; JUMP_IF_FALSE C
+    case branchLocalLocal
+    /// A          return locals[A], for LOAD_LOCAL A; RETURN
+    case returnLocal
+    /// A B C sub  call globals[A] with one argument, locals[B] (sub) constants[C], for
+    ///            LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (`f(n - 1)`)
+    case callGlobalLocalConst
 }
 
 extension OpCode {
@@ -256,6 +276,12 @@ extension OpCode {
         case .printExpression: return "PRINT_EXPR"
         case .fail: return "FAIL"
         case .runCommand: return "RUN_COMMAND"
+        case .updateLocalConst: return "UPDATE_LK"
+        case .updateLocalLocal: return "UPDATE_LL"
+        case .branchLocalConst: return "BRANCH_LK"
+        case .branchLocalLocal: return "BRANCH_LL"
+        case .returnLocal: return "RETURN_LOCAL"
+        case .callGlobalLocalConst: return "CALL_GLOBAL_LK"
         }
     }
 }
@@ -265,6 +291,8 @@ public struct Instruction: Sendable {
     public var op: OpCode
     /// The operator of a superinstruction (BINARY_LK ...); `.pop` otherwise.
     public var sub: OpCode
+    /// The second operator of a fused instruction (UPDATE_LK ...); `.pop` otherwise.
+    public var sub2: OpCode
     public var a: Int32
     public var b: Int32
     public var c: Int32
@@ -272,6 +300,7 @@ public struct Instruction: Sendable {
     public init(_ op: OpCode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0, sub: OpCode = .pop) {
         self.op = op
         self.sub = sub
+        self.sub2 = .pop
         self.a = a
         self.b = b
         self.c = c

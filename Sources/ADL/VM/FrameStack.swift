@@ -20,24 +20,25 @@ struct FrameStack {
 
     var isEmpty: Bool { count == 0 }
 
-    subscript(index: Int) -> Frame {
+    // Accessors are forced inline: the dispatch loop uses them on every call and return.
+    @inline(__always) subscript(index: Int) -> Frame {
         get { buffer[index] }
         nonmutating set { buffer[index] = newValue }
     }
 
     /// The innermost frame's instruction pointer.
-    var topIP: Int {
+    @inline(__always) var topIP: Int {
         get { buffer[count - 1].ip }
         nonmutating set { buffer[count - 1].ip = newValue }
     }
 
     /// Pushes `frame`; the caller has checked `count < capacity`.
-    mutating func append(_ frame: Frame) {
+    @inline(__always) mutating func append(_ frame: Frame) {
         (buffer + count).initialize(to: frame)
         count += 1
     }
 
-    mutating func removeLast(_ n: Int = 1) {
+    @inline(__always) mutating func removeLast(_ n: Int = 1) {
         count -= n
     }
 

@@ -21,7 +21,7 @@ extension VM {
         do {
             while true {
                 let ins = code[ip]
-                ip += 1
+                ip &+= 1
                 switch ins.op {
                 case .loadConst:
                     let c = constants[Int(ins.a)]
@@ -251,6 +251,50 @@ extension VM {
                         let v = try binary(op, left, r.value())
                         VM.push(stack, &sp, Slot(v))
                     }
+                case .updateLocalConst, .updateLocalLocal:
+                    // Fused BINARY_LK/LL A B sub; BINARY_LS C sub2; STORE_LOCAL C (see Peephole.swift).
+                    let l = slots[Int(ins.a)]
+                    let r = ins.op == .updateLocalConst ? constants[Int(ins.b)] : slots[Int(ins.b)]
+                    if let t = VM.arithmeticFast(ins.sub, l, r) {
+                        // A scalar result overwrites a scalar accumulator: nothing to release.
+                        if let v = VM.arithmeticFast(ins.sub2, slots[Int(ins.c)], t) {
+                            slots[Int(ins.c)] = v
+                            ip &+= 2
+                            // The last statement of a range loop body: do the RANGE_NEXT that
+                            // comes next here, saving a dispatch per iteration (same steps, same order).
+                            let next = code[ip]
+                            if next.op == .rangeNext {
+                                ip &+= 1
+                                if let i = VM.nextInRange(slots + Int(next.a)) {
+                                    if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                                    let old = slots[Int(next.c)]
+                                    slots[Int(next.c)] = .int(i)
+                                    old.release()
+                                    ip = Int(next.b)
+                                }
+                            }
+                        } else {
+                            VM.push(stack, &sp, t)
+                        }
+                    } else {
+                        // As the BINARY_LK/LL it replaced; BINARY_LS and STORE_LOCAL follow.
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
+                        let v = try slowBinary(ins.sub, l, r, sp: sp, ip: ip)
+                        VM.push(stack, &sp, v)
+                    }
+                case .branchLocalConst, .branchLocalLocal:
+                    // Fused BINARY_LK/LL A B cmp; JUMP_IF_FALSE C (see Peephole.swift).
+                    let l = slots[Int(ins.a)]
+                    let r = ins.op == .branchLocalConst ? constants[Int(ins.b)] : slots[Int(ins.b)]
+                    if let holds = VM.compareFast(ins.sub, l, r) {
+                        ip = holds ? ip &+ 1 : Int(ins.c)
+                    } else {
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
+                        let v = try slowBinary(ins.sub, l, r, sp: sp, ip: ip)
+                        VM.push(stack, &sp, v)
+                    }
                 case .getIterator:
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
@@ -269,26 +313,47 @@ extension VM {
                         ip = Int(ins.a)
                     }
 
+                case .callGlobalLocalConst:
+                    // Fused LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (see Peephole.swift): with the
+                    // global defined, no trace recording and a scalar argument, push both and go on
+                    // as the CALL (falling through), with ip past it.
+                    let callee = globals.slots[Int(ins.a)]
+                    if callee.tag != .undefined, activeTrace == nil,
+                       let argument = VM.scalarFast(ins.sub, slots[Int(ins.b)], constants[Int(ins.c)]) {
+                        callee.retain()
+                        VM.push(stack, &sp, callee)
+                        VM.push(stack, &sp, argument)
+                        ip &+= 2
+                        fallthrough
+                    }
+                    // Otherwise as the LOAD_GLOBAL it replaced; BINARY_LK and CALL follow.
+                    if callee.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    if let trace = activeTrace {
+                        VM.push(stack, &sp, Slot(trace.readExternal(.global(Int(ins.a)), callee.value())))
+                    } else {
+                        callee.retain()
+                        VM.push(stack, &sp, callee)
+                    }
                 case .call, .callKeywords:
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                     // Fast path: a user function called with exactly its positional parameters.
-                    let argc = Int(ins.a)
+                    // (CALL_GLOBAL_LK falls through to here with one argument.)
+                    let argc = ins.op == .callGlobalLocalConst ? 1 : Int(ins.a)
                     let calleeSlot = stack[sp - argc - 1]
-                    if ins.op == .call, calleeSlot.tag == .function {
+                    if ins.op != .callKeywords, calleeSlot.tag == .function {
                         unowned(unsafe) let function = calleeSlot.functionObject
-                        let proto = function.proto
-                        let base = sp - argc
-                        if argc == proto.arity, let calleeCode = proto.code, let calleeConstants = proto.constants,
+                        let base = sp &- argc
+                        if argc == function.arity, let calleeCode = function.code, let calleeConstants = function.constants,
                            frames.count < recursionLimit, frames.count < frames.capacity,
-                           base + proto.slotCount + proto.maxStack + 8 < stackCapacity {
+                           base &+ function.frameSize < stackCapacity {
                             frames.topIP = ip
-                            let extra = proto.slotCount - argc
+                            let extra = function.slotCount &- argc
                             if extra > 0 { (stack + sp).initialize(repeating: .undefined, count: extra) }
-                            sp = base + proto.slotCount
+                            sp = base &+ function.slotCount
                             self.sp = sp
-                            frames.append(Frame(function: function, ip: 0, base: base,
-                                                code: calleeCode, constants: calleeConstants))
-                            frame = frames[frames.count - 1]
+                            frame = Frame(function: function, ip: 0, base: base,
+                                          code: calleeCode, constants: calleeConstants)
+                            frames.append(frame)
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
@@ -302,7 +367,7 @@ extension VM {
                     }
                     self.sp = sp
                     frames.topIP = ip
-                    if try enterCall(argc: Int(ins.a), keywordNames: names, location: nil) {
+                    if try enterCall(argc: argc, keywordNames: names, location: nil) {
                         frame = frames[frames.count - 1]
                         code = frame.code
                         constants = frame.constants
@@ -312,9 +377,17 @@ extension VM {
                     } else {
                         sp = self.sp
                     }
-                case .returnValue:
-                    sp -= 1
-                    let result = stack[sp]
+                case .returnValue, .returnLocal:
+                    let result: Slot
+                    if ins.op == .returnLocal {
+                        // LOAD_LOCAL A; RETURN in one: the local gets a reference of its own.
+                        result = slots[Int(ins.a)]
+                        if result.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                        result.retain()
+                    } else {
+                        sp -= 1
+                        result = stack[sp]
+                    }
                     let base = frame.base
                     for i in base..<sp { stack[i].release() }
                     stack[base - 1].release()
@@ -554,6 +627,58 @@ extension VM {
         return floatOp(op, x, y)
     }
 
+    /// `scalarFast` for the four operators fused instructions use (+ - * /), with the
+    /// all-float case first and the operator chosen by compares instead of a jump table.
+    @inline(__always)
+    static func arithmeticFast(_ op: OpCode, _ l: Slot, _ r: Slot) -> Slot? {
+        let x: Double, y: Double
+        if l.tag == .float && r.tag == .float {
+            x = l.double
+            y = r.double
+        } else if l.tag == .int && r.tag == .int {
+            let (v, o): (Int, Bool)
+            if op == .add {
+                (v, o) = l.int.addingReportingOverflow(r.int)
+            } else if op == .sub {
+                (v, o) = l.int.subtractingReportingOverflow(r.int)
+            } else if op == .mul {
+                (v, o) = l.int.multipliedReportingOverflow(by: r.int)
+            } else {
+                return nil  // int / int: the slow path (a float, or division by zero)
+            }
+            return o ? nil : .int(v)
+        } else {
+            guard let a = exactDouble(l), let b = exactDouble(r) else { return nil }
+            x = a
+            y = b
+        }
+        if op == .mul { return .float(x * y) }
+        if op == .add { return .float(x + y) }
+        if op == .sub { return .float(x - y) }
+        return .float(x / y)
+    }
+
+    /// `scalarFast` for a comparison (BRANCH_LK/LL), as a Bool: ints exactly, floats
+    /// and mixes through `exactDouble`; nil for anything else.
+    @inline(__always)
+    static func compareFast(_ op: OpCode, _ l: Slot, _ r: Slot) -> Bool? {
+        if l.tag == .int && r.tag == .int { return compare(op, l.int, r.int) }
+        guard let x = exactDouble(l), let y = exactDouble(r) else { return nil }
+        return compare(op, x, y)
+    }
+
+    /// `x op y` for a comparison operator, chosen by compares (the fused branch
+    /// handlers see one operator per site, so these predict well).
+    @inline(__always)
+    static func compare<T: Comparable>(_ op: OpCode, _ x: T, _ y: T) -> Bool {
+        if op == .less { return x < y }
+        if op == .lessEqual { return x <= y }
+        if op == .greater { return x > y }
+        if op == .greaterEqual { return x >= y }
+        if op == .equal { return x == y }
+        return x != y
+    }
+
     /// A float or int slot as a Double; nil for other kinds and for ints beyond
     /// 2**53, which do not convert exactly (comparisons with them take the exact path).
     @inline(__always)
@@ -604,6 +729,15 @@ extension VM {
             return a.isBool ? .bool(x != 0) : .float(x)
         }
         return Value.wrap(try a.get([.int(i)]))
+    }
+
+    /// `l op r` of two shared slots (locals or constants) off the fast path: arrays,
+    /// traced values, overflow. Leaves the stack to the caller.
+    @inline(never)
+    func slowBinary(_ op: OpCode, _ l: Slot, _ r: Slot, sp: Int, ip: Int) throws -> Slot {
+        self.sp = sp
+        frames.topIP = ip
+        return Slot(try binary(op, l.value(), r.value()))
     }
 
     // MARK: - Error helpers (cold)

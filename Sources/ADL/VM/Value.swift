@@ -128,10 +128,25 @@ public final class FunctionObject {
     public let defaults: [Value]
     public let captured: [CellObject]
 
+    // Copied from the (sealed) proto when the function is made, so the call fast path
+    // reads plain fields of the callee: loading `proto` there would retain and release it
+    // on every call. `code` is nil for a proto not sealed yet (calls take the slow path).
+    let arity: Int
+    let slotCount: Int
+    /// Stack slots a call needs above its base: locals, operand stack and a margin.
+    let frameSize: Int
+    let code: UnsafeMutablePointer<Instruction>?
+    let constants: UnsafeMutablePointer<Slot>?
+
     public init(proto: FunctionProto, defaults: [Value], captured: [CellObject]) {
         self.proto = proto
         self.defaults = defaults
         self.captured = captured
+        arity = proto.arity
+        slotCount = proto.slotCount
+        frameSize = proto.slotCount + proto.maxStack + 8
+        code = proto.code
+        constants = proto.constants
     }
 }
 
