@@ -109,7 +109,7 @@ enum BFGS {
     static func product(_ h: [Double], _ g: [Double], _ n: Int) -> [Double] {
         var out = [Double](repeating: 0, count: n)
         guard n > 0 else { return out }
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(n), blasint(n), 1, h, blasint(n), g, 1, 0, &out, 1)
+        BLAS.functions.dgemv(CblasRowMajor, CblasNoTrans, blasint(n), blasint(n), 1, h, blasint(n), g, 1, 0, &out, 1)
         return out
     }
 
@@ -125,8 +125,8 @@ enum BFGS {
         var t = [Double](repeating: 0, count: n * n)
         var out = [Double](repeating: 0, count: n * n)
         let bn = blasint(n)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bn, bn, 1, h, bn, a2, bn, 0, &t, bn)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bn, bn, 1, a1, bn, t, bn, 0, &out, bn)
+        BLAS.functions.dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bn, bn, 1, h, bn, a2, bn, 0, &t, bn)
+        BLAS.functions.dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bn, bn, 1, a1, bn, t, bn, 0, &out, bn)
         for i in 0..<n {
             for j in 0..<n { out[i * n + j] += rho * s[i] * s[j] }
         }

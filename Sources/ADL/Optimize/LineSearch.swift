@@ -193,7 +193,7 @@ extension LineSearch {
         let m = [dc * dc, -(db * db), -Glibc.pow(dc, 3), Glibc.pow(db, 3)]
         let v = [fb - fa - C * db, fc - fa - C * dc]
         var ab = [0.0, 0.0]
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, 2, 2, 1, m, 2, v, 1, 0, &ab, 1)
+        BLAS.functions.dgemv(CblasRowMajor, CblasNoTrans, 2, 2, 1, m, 2, v, 1, 0, &ab, 1)
         guard denom != 0, (m + v + ab).allSatisfy({ $0.isFinite }) else { return nil }
         let A = ab[0] / denom, B = ab[1] / denom
         let radical = B * B - 3 * A * C
@@ -218,7 +218,7 @@ enum Vector {
     static func dot(_ a: [Double], _ b: [Double]) -> Double {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
-                cblas_ddot(blasint(ap.count), ap.baseAddress, 1, bp.baseAddress, 1)
+                BLAS.functions.ddot(blasint(ap.count), ap.baseAddress, 1, bp.baseAddress, 1)
             }
         }
     }
