@@ -242,7 +242,18 @@ public final class Trace {
     /// same primitive and operands.
     private struct NodeKey: Hashable {
         var kind: Kind
-        var operands: [Int]
+        // The operands inline (no array to allocate and hash for the usual one
+        // to three), the rest in `more`; -1 where there is no operand.
+        var first: Int, second: Int, third: Int
+        var more: [Int]
+
+        init(_ kind: Kind, _ ids: [Int]) {
+            self.kind = kind
+            first = ids.count > 0 ? ids[0] : -1
+            second = ids.count > 1 ? ids[1] : -1
+            third = ids.count > 2 ? ids[2] : -1
+            more = ids.count > 3 ? Array(ids[3...]) : []
+        }
     }
     private enum Kind: Hashable {
         case binary(UInt8), unary(UInt8), getIndex, transpose
@@ -250,14 +261,22 @@ public final class Trace {
     }
     private var pureNodes: [NodeKey: Int] = [:]
 
+    /// Room for `count` more nodes, so that a long reverse pass does not keep
+    /// growing (and rehashing) the tables.
+    func reserveCapacity(_ count: Int) {
+        nodes.reserveCapacity(nodes.count + count)
+        nodeOf.reserveCapacity(nodeOf.count + count)
+        pureNodes.reserveCapacity(pureNodes.count + count)
+    }
+
     private func cseKey(_ primitive: Primitive, _ ids: [Int]) -> NodeKey? {
         switch primitive {
-        case .binary(let op): return NodeKey(kind: .binary(op.rawValue), operands: ids)
-        case .unary(let op): return NodeKey(kind: .unary(op.rawValue), operands: ids)
-        case .getIndex: return NodeKey(kind: .getIndex, operands: ids)
-        case .transpose: return NodeKey(kind: .transpose, operands: ids)
+        case .binary(let op): return NodeKey(.binary(op.rawValue), ids)
+        case .unary(let op): return NodeKey(.unary(op.rawValue), ids)
+        case .getIndex: return NodeKey(.getIndex, ids)
+        case .transpose: return NodeKey(.transpose, ids)
         case .call(let b, let keywords) where Trace.pure(b.name):
-            return NodeKey(kind: .call(ObjectIdentifier(b), keywords), operands: ids)
+            return NodeKey(.call(ObjectIdentifier(b), keywords), ids)
         default: return nil
         }
     }

@@ -179,9 +179,19 @@ extension Library {
     /// jacobian(f): one vector-Jacobian product per element of f's result.
     static func jacobian(_ f: Value, _ argnums: [Int], _ isTuple: Bool, kind: String, of name: String? = nil) -> Value {
         let d = Differentiator(function: f, argnums: argnums, mode: .vjp, kind: kind, functionName: name)
+        d.batches = true
         return derived(d) { vm, args in
-            let first = try d.run(vm, args)
             let ops = GradientOps(vm: vm)
+            // All the rows in one call when the vjp's trace batches over its seed (Batching.swift).
+            if let (outShape, rows) = try d.runBatched(vm, args), rows.count == argnums.count {
+                var results: [Value] = []
+                for k in argnums.indices {
+                    let shape = outShape + ops.shape(args.positional[argnums[k]])
+                    results.append(Differentiator.plain(try ops.call("reshape", [rows[k], ops.shapeValue(shape)]), vm))
+                }
+                return isTuple ? .tuple(TupleObject(results)) : results[0]
+            }
+            let first = try d.run(vm, args)
             let outShape = ops.shape(first[0])
             let m = outShape.reduce(1, *)
             var perArg: [[Value]] = Array(repeating: [], count: argnums.count)
