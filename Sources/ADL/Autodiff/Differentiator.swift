@@ -56,6 +56,9 @@ final class Differentiator {
         var batchedCount = 0
         var batchRefused = false
 
+        /// False only if lowering failed after the trace was dropped (never expected).
+        var isRunnable: Bool { function != nil || trace != nil }
+
         /// Drops what only lowering and batching need.
         func release() {
             trace = nil
@@ -102,7 +105,7 @@ final class Differentiator {
         }
         for k in argnums { try Differentiator.checkDifferentiable(positional[k], position: k) }
         // Each cached trace for these shapes, until one's guards all hold.
-        for entry in entries where matches(entry, positional, args.keywords) {
+        for entry in entries where matches(entry, positional, args.keywords) && entry.isRunnable {
             if mode == .vjp, let seed { try checkCotangent(seed, entry.resultShape) }
             guard let extra = externalArguments(entry, vm) else { continue }
             do {
@@ -116,6 +119,9 @@ final class Differentiator {
         if trace.isCacheable {
             if entries.count >= Differentiator.maxEntries { entries.removeFirst() }
             entries.append(entry)
+            // Lowering waits for the first reuse (a gradient called once never pays
+            // for it), unless the trace holds big arrays: the cache would keep them alive.
+            if Differentiator.heldElements(trace) > Differentiator.lazyLoweringLimit { _ = try compile(entry) }
         }
         // Under an enclosing trace whose values reach us, run the compiled trace
         // there, so the enclosing trace records how our results were computed.
@@ -124,6 +130,17 @@ final class Differentiator {
             return try runCompiled(compile(entry), vm, positional, seed: seed ?? ones(entry), extra: extra)
         }
         return first
+    }
+
+    /// How many array elements a trace may hold while it waits in the cache to be lowered.
+    static let lazyLoweringLimit = 1 << 18
+
+    static func heldElements(_ trace: Trace) -> Int {
+        var total = 0
+        for node in trace.nodes {
+            if case .array(let a) = node.value { total += a.count }
+        }
+        return total
     }
 
     /// The entry's compiled trace as a function, lowering it on first use.
@@ -188,7 +205,9 @@ final class Differentiator {
         let f = Value.function(FunctionObject(proto: proto, defaults: [], captured: []))
         entry.batched = f
         entry.batchedCount = m
-        if entry.function != nil { entry.release() }
+        // The unbatched function too (for `dis` and the like), then the trace can go.
+        if entry.function == nil { _ = try? compile(entry) }
+        entry.release()
         return f
     }
 
