@@ -53,7 +53,6 @@ final class Differentiator {
         /// jacobian: the trace replayed over a whole batch of seeds (Batching.swift),
         /// or `batchRefused` when some primitive on the seed's path has no batching rule.
         var batched: Value?
-        var batchedCount = 0
         var batchRefused = false
 
         /// False only if lowering failed after the trace was dropped (never expected).
@@ -158,43 +157,58 @@ final class Differentiator {
 
     // MARK: - Batching (jacobian)
 
-    /// The shape of the function's result and, for each of argnums, the vjps of
-    /// all the unit cotangents stacked on a leading axis: the rows of the
-    /// jacobian, in one call of the batched trace (Batching.swift). Nil when
-    /// the trace cannot be batched (then one `run` per cotangent is the way).
-    func runBatched(_ vm: VM, _ args: Arguments) throws -> (resultShape: [Int], rows: [Value])? {
-        guard mode == .vjp, batches, vm.activeTrace == nil else { return nil }
+    /// What `runBatched` did.
+    enum Batched {
+        /// The shape of the function's result and, for each of argnums, the vjps
+        /// of all the unit cotangents stacked on a leading axis (the jacobian's rows).
+        case rows([Int], [Value])
+        /// The trace cannot be batched; `first` is the result of the `run` made
+        /// on the way (so that the caller does not run the function again), if any.
+        case unbatched(first: [Value]?)
+    }
+
+    /// The jacobian's rows in one call of the batched trace (Batching.swift),
+    /// or `.unbatched` when there is none (then one `run` per cotangent is the way).
+    func runBatched(_ vm: VM, _ args: Arguments) throws -> Batched {
+        guard mode == .vjp, batches, vm.activeTrace == nil else { return .unbatched(first: nil) }
         let positional = args.positional
+        var first: [Value]?
         for attempt in 0..<2 {
             for entry in entries where matches(entry, positional, args.keywords) {
                 guard let extra = externalArguments(entry, vm) else { continue }
-                guard let f = batchedFunction(entry, vm) else { return nil }
+                guard let f = batchedFunction(entry, vm) else { return .unbatched(first: first) }
                 do {
                     let rows = try runCompiled(f, vm, positional, seed: nil, extra: extra, takesSeed: false)
                     batchedRuns += 1
-                    return (entry.resultShape, returnsValue ? rows : Array(rows.dropFirst()))
+                    return .rows(entry.resultShape, returnsValue ? rows : Array(rows.dropFirst()))
                 } catch let error as ADLError where error.kind == .retrace {
                     continue
                 }
             }
             // No entry for these values yet: trace one (run checks the arguments too).
-            if attempt == 0 { _ = try run(vm, args) }
+            if attempt == 0 { first = try run(vm, args) }
         }
-        return nil
+        return .unbatched(first: first)
     }
+
+    /// The most elements a batched value may have (64 MB of floats).
+    static let batchLimit = 1 << 23
 
     private func batchedFunction(_ entry: Entry, _ vm: VM) -> Value? {
         if let f = entry.batched { return f }
         guard !entry.batchRefused, let trace = entry.trace else { return nil }
         let m = entry.resultShape.reduce(1, *)
+        // Every value on the cotangent's path grows m-fold: a big jacobian loops instead.
+        var largest = 1
+        for node in trace.nodes { if case .array(let a) = node.value { largest = max(largest, a.count) } }
         var proto: FunctionProto?
-        if m > 0, entry.externals.allSatisfy({ $0.input == nil }), let seeds = try? NDArray(shape: [m] + entry.resultShape) {
+        if m > 0, m <= Differentiator.batchLimit / largest, entry.externals.allSatisfy({ $0.input == nil }), let seeds = try? NDArray(shape: [m] + entry.resultShape) {
             // Row i is the unit cotangent e_i.
             for i in 0..<m { seeds.data[i * m + i] = 1 }
             let positionalCount = entry.keys.count
             // Only the gradients: the value is not wanted once per cotangent.
-            proto = Batching.compile(trace, outputs: Array(entry.outputs.dropFirst(returnsValue ? 1 : 0)), seedInput: positionalCount, seeds: seeds,
-                                     parameters: Array(entry.parameters.prefix(positionalCount)),
+            proto = Batching.compile(trace, outputs: Array(entry.outputs.dropFirst(returnsValue ? 1 : 0)),
+                                     seedInput: positionalCount, seeds: seeds, parameters: Array(entry.parameters.prefix(positionalCount)),
                                      name: name, file: entry.file, vm: vm)
         }
         guard let proto else {
@@ -204,7 +218,6 @@ final class Differentiator {
         }
         let f = Value.function(FunctionObject(proto: proto, defaults: [], captured: []))
         entry.batched = f
-        entry.batchedCount = m
         // The unbatched function too (for `dis` and the like), then the trace can go.
         if entry.function == nil { _ = try? compile(entry) }
         entry.release()

@@ -183,15 +183,19 @@ extension Library {
         return derived(d) { vm, args in
             let ops = GradientOps(vm: vm)
             // All the rows in one call when the vjp's trace batches over its seed (Batching.swift).
-            if let (outShape, rows) = try d.runBatched(vm, args), rows.count == argnums.count {
+            var firstRun: [Value]?
+            switch try d.runBatched(vm, args) {
+            case .rows(let outShape, let rows) where rows.count == argnums.count:
                 var results: [Value] = []
                 for k in argnums.indices {
                     let shape = outShape + ops.shape(args.positional[argnums[k]])
                     results.append(Differentiator.plain(try ops.call("reshape", [rows[k], ops.shapeValue(shape)]), vm))
                 }
                 return isTuple ? .tuple(TupleObject(results)) : results[0]
+            case .rows: break
+            case .unbatched(let first): firstRun = first
             }
-            let first = try d.run(vm, args)
+            let first = try firstRun ?? d.run(vm, args)
             let outShape = ops.shape(first[0])
             let m = outShape.reduce(1, *)
             var perArg: [[Value]] = Array(repeating: [], count: argnums.count)
