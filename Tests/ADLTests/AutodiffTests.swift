@@ -106,6 +106,66 @@ final class AutodiffTests: XCTestCase {
         XCTAssertEqual(try run(source), "array([2., 8., 0.])\n")
     }
 
+    // jacobian and hessian batch the vjp over all the unit cotangents (Batching.swift):
+    // expected values are the analytic derivatives.
+    func testHessianRunsBatchedAndIsNeverStale() throws {
+        let vm = VM()
+        let source = """
+        def f(x):
+            return sum(x ** 4) + sum(x[1:] * x[:-1])
+        h = hessian(f)
+        x = array([1.0, 2.0, 3.0])
+        ref = array([[12.0, 1.0, 0.0], [1.0, 48.0, 1.0], [0.0, 1.0, 108.0]])
+        print(max(abs(h(x) - ref)), max(abs(h(x) - ref)))
+        print(max(abs(h(array([-1.0, 0.0, 2.0])) - array([[12.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 48.0]]))))
+        print(max(abs(h(x) - ref)), hessian(lambda t: t ** 3)(2.0))
+
+        """
+        XCTAssertEqual(try run(source, vm: vm), "0.0 0.0\n0.0\n0.0 12.0\n")
+        XCTAssertEqual(differentiator(vm, "h")?.batchedRuns, 4)
+        XCTAssertEqual(differentiator(vm, "h")?.traceCount, 1)
+    }
+
+    func testBatchedJacobianFollowsBranchesAndGlobals() throws {
+        let vm = VM()
+        let source = """
+        def f(x):
+            if sum(x) > 0:
+                return sum(x ** 3)
+            return sum(x ** 2)
+        h = hessian(f)
+        print(max(abs(h(array([1.0, 2.0])) - diag(array([6.0, 12.0])))))
+        print(max(abs(h(array([-1.0, -2.0])) - diag(array([2.0, 2.0])))))
+        print(max(abs(h(array([1.0, 2.0])) - diag(array([6.0, 12.0])))))
+        A = array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        j = jacobian(lambda x: A @ x)
+        print(max(abs(j(ones(3)) - A)))
+        A = A * 2
+        print(max(abs(j(ones(3)) - A)), j(ones(3)).shape)
+
+        """
+        XCTAssertEqual(try run(source, vm: vm), "0.0\n0.0\n0.0\n0.0\n0.0 (2, 3)\n")
+        XCTAssertEqual(differentiator(vm, "h")?.batchedRuns, 3)
+        XCTAssertEqual(differentiator(vm, "j")?.batchedRuns, 3)
+    }
+
+    func testAJacobianThatCannotBatchLoopsOverTheCotangents() throws {
+        let vm = VM()
+        let source = """
+        def f(x):
+            y = zeros(2)
+            y[0] = x[0] * x[1]
+            y[1] = x[0]
+            return y
+        j = jacobian(f)
+        print(max(abs(j(array([2.0, 3.0])) - array([[3.0, 2.0], [1.0, 0.0]]))))
+        print(max(abs(j(array([5.0, 7.0])) - array([[7.0, 5.0], [1.0, 0.0]]))))
+
+        """
+        XCTAssertEqual(try run(source, vm: vm), "0.0\n0.0\n")
+        XCTAssertEqual(differentiator(vm, "j")?.batchedRuns, 0)
+    }
+
     func testErrors() {
         func message(_ source: String) -> String {
             do { _ = try run(source); return "no error" } catch let e as ADLError { return e.message } catch { return "\(error)" }

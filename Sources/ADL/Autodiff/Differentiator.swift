@@ -29,18 +29,52 @@ final class Differentiator {
     let returnsValue: Bool
     /// How many times `function` was traced (for tests: a cached call does not trace).
     private(set) var traceCount = 0
+    /// How many jacobian calls ran as one batched call (for tests, see runBatched).
+    private(set) var batchedRuns = 0
 
-    private struct Entry {
+    private final class Entry {
         /// Per positional argument: the shape of a traced argument, or the value of a constant one.
-        var keys: [Key]
-        var keywords: [(name: String, value: Value)]
-        var proto: FunctionProto
-        /// The compiled trace as a callable function (made once).
-        var function: Value
+        let keys: [Key]
+        let keywords: [(name: String, value: Value)]
+        /// The compiled trace and it as a callable function: made when the entry
+        /// is first reused (a gradient called once is never lowered), see `compile`.
+        var proto: FunctionProto?
+        var function: Value?
+        /// What lowering needs until it has happened; kept afterwards only when
+        /// the Differentiator batches (jacobian), which replays the trace.
+        var trace: Trace?
+        var outputs: [Value] = []
+        var parameters: [String] = []
+        let file: SourceFile
         /// The variables read from outside (see Trace.External).
-        var externals: [Trace.External]
+        let externals: [Trace.External]
         /// The shape of the function's result (the default cotangent of `.vjp` is ones of it).
-        var resultShape: [Int]
+        let resultShape: [Int]
+        /// jacobian: the trace replayed over a whole batch of seeds (Batching.swift),
+        /// or `batchRefused` when some primitive on the seed's path has no batching rule.
+        var batched: Value?
+        var batchRefused = false
+
+        /// False only if lowering failed after the trace was dropped (never expected).
+        var isRunnable: Bool { function != nil || trace != nil }
+
+        /// Drops what only lowering and batching need.
+        func release() {
+            trace = nil
+            outputs = []
+        }
+
+        init(keys: [Key], keywords: [(name: String, value: Value)], trace: Trace, outputs: [Value],
+             parameters: [String], file: SourceFile, resultShape: [Int]) {
+            self.keys = keys
+            self.keywords = keywords
+            self.trace = trace
+            self.outputs = outputs
+            self.parameters = parameters
+            self.file = file
+            self.externals = trace.externals
+            self.resultShape = resultShape
+        }
     }
     private enum Key {
         case traced([Int])
@@ -48,6 +82,8 @@ final class Differentiator {
     }
     private var entries: [Entry] = []
     private static let maxEntries = 16
+    /// Set by jacobian: entries keep their trace for Batching after lowering.
+    var batches = false
 
     init(function: Value, argnums: [Int], mode: Mode, kind: String, returnsValue: Bool = true,
          functionName: String? = nil) {
@@ -67,44 +103,140 @@ final class Differentiator {
             throw ADLError.argument("argnums \(k) is out of range: \(name) was called with \(positional.count) positional argument\(positional.count == 1 ? "" : "s")")
         }
         for k in argnums { try Differentiator.checkDifferentiable(positional[k], position: k) }
-        let keys = positional.enumerated().map { key($0.offset, $0.element) }
         // Each cached trace for these shapes, until one's guards all hold.
-        for entry in entries where matches(entry, keys, args.keywords) {
+        for entry in entries where matches(entry, positional, args.keywords) && entry.isRunnable {
             if mode == .vjp, let seed { try checkCotangent(seed, entry.resultShape) }
             guard let extra = externalArguments(entry, vm) else { continue }
             do {
-                return try runCompiled(entry.function, vm, positional, seed: seed ?? ones(entry), extra: extra)
+                return try runCompiled(compile(entry), vm, positional, seed: seed ?? ones(entry), extra: extra)
             } catch let error as ADLError where error.kind == .retrace {
                 continue
             }
         }
-        let (proto, first, trace) = try self.trace(vm, args, seed: seed)
-        let entry = Entry(keys: keys, keywords: args.keywords, proto: proto,
-                          function: .function(FunctionObject(proto: proto, defaults: [], captured: [])),
-                          externals: trace.externals,
-                          resultShape: GradientOps(vm: vm).shape(first[0]))
+        let keys = positional.enumerated().map { key($0.offset, $0.element) }
+        let (entry, first, trace) = try self.trace(vm, args, keys: keys, seed: seed)
         if trace.isCacheable {
             if entries.count >= Differentiator.maxEntries { entries.removeFirst() }
             entries.append(entry)
+            // Lowering waits for the first reuse (a gradient called once never pays
+            // for it), unless the trace holds big arrays: the cache would keep them alive.
+            if Differentiator.heldElements(trace) > Differentiator.lazyLoweringLimit { _ = try compile(entry) }
         }
         // Under an enclosing trace whose values reach us, run the compiled trace
         // there, so the enclosing trace records how our results were computed.
         if let outer = vm.activeTrace, let extra = externalArguments(entry, vm),
            outer.isTraced(args) || seed.map({ outer.isTraced($0) }) == true || extra.contains(where: { outer.isTraced($0) }) {
-            return try runCompiled(entry.function, vm, positional, seed: seed ?? ones(entry), extra: extra)
+            return try runCompiled(compile(entry), vm, positional, seed: seed ?? ones(entry), extra: extra)
         }
         return first
     }
 
+    /// How many array elements a trace may hold while it waits in the cache to be lowered.
+    static let lazyLoweringLimit = 1 << 18
+
+    static func heldElements(_ trace: Trace) -> Int {
+        var total = 0
+        for node in trace.nodes {
+            if case .array(let a) = node.value { total += a.count }
+        }
+        return total
+    }
+
+    /// The entry's compiled trace as a function, lowering it on first use.
+    private func compile(_ entry: Entry) throws -> Value {
+        if let f = entry.function { return f }
+        guard let trace = entry.trace else { throw ADLError(.notImplemented, "\(name): a cached gradient lost its trace") }
+        let proto = try Lowering.compile(trace, name: name, parameters: entry.parameters,
+                                         outputs: entry.outputs, file: entry.file)
+        entry.proto = proto
+        let f = Value.function(FunctionObject(proto: proto, defaults: [], captured: []))
+        entry.function = f
+        if !batches || entry.batched != nil || entry.batchRefused { entry.release() }
+        return f
+    }
+
+    // MARK: - Batching (jacobian)
+
+    /// What `runBatched` did.
+    enum Batched {
+        /// The shape of the function's result and, for each of argnums, the vjps
+        /// of all the unit cotangents stacked on a leading axis (the jacobian's rows).
+        case rows([Int], [Value])
+        /// The trace cannot be batched; `first` is the result of the `run` made
+        /// on the way (so that the caller does not run the function again), if any.
+        case unbatched(first: [Value]?)
+    }
+
+    /// The jacobian's rows in one call of the batched trace (Batching.swift),
+    /// or `.unbatched` when there is none (then one `run` per cotangent is the way).
+    func runBatched(_ vm: VM, _ args: Arguments) throws -> Batched {
+        guard mode == .vjp, batches, vm.activeTrace == nil else { return .unbatched(first: nil) }
+        let positional = args.positional
+        var first: [Value]?
+        for attempt in 0..<2 {
+            for entry in entries where matches(entry, positional, args.keywords) {
+                guard let extra = externalArguments(entry, vm) else { continue }
+                guard let f = batchedFunction(entry, vm) else { return .unbatched(first: first) }
+                do {
+                    let rows = try runCompiled(f, vm, positional, seed: nil, extra: extra, takesSeed: false)
+                    batchedRuns += 1
+                    return .rows(entry.resultShape, returnsValue ? rows : Array(rows.dropFirst()))
+                } catch let error as ADLError where error.kind == .retrace {
+                    continue
+                }
+            }
+            // No entry for these values yet: trace one (run checks the arguments too).
+            if attempt == 0 { first = try run(vm, args) }
+        }
+        return .unbatched(first: first)
+    }
+
+    /// The most elements a batched value may have (64 MB of floats).
+    static let batchLimit = 1 << 23
+
+    private func batchedFunction(_ entry: Entry, _ vm: VM) -> Value? {
+        if let f = entry.batched { return f }
+        guard !entry.batchRefused, let trace = entry.trace else { return nil }
+        let m = entry.resultShape.reduce(1, *)
+        // Every value on the cotangent's path grows m-fold: a big jacobian loops instead.
+        var largest = 1
+        for node in trace.nodes { if case .array(let a) = node.value { largest = max(largest, a.count) } }
+        var proto: FunctionProto?
+        if m > 0, m <= Differentiator.batchLimit / largest, entry.externals.allSatisfy({ $0.input == nil }), let seeds = try? NDArray(shape: [m] + entry.resultShape) {
+            // Row i is the unit cotangent e_i.
+            for i in 0..<m { seeds.data[i * m + i] = 1 }
+            let positionalCount = entry.keys.count
+            // Only the gradients: the value is not wanted once per cotangent.
+            proto = Batching.compile(trace, outputs: Array(entry.outputs.dropFirst(returnsValue ? 1 : 0)),
+                                     seedInput: positionalCount, seeds: seeds, parameters: Array(entry.parameters.prefix(positionalCount)),
+                                     name: name, file: entry.file, vm: vm)
+        }
+        guard let proto else {
+            entry.batchRefused = true
+            if entry.function != nil { entry.release() }
+            return nil
+        }
+        let f = Value.function(FunctionObject(proto: proto, defaults: [], captured: []))
+        entry.batched = f
+        // The unbatched function too (for `dis` and the like), then the trace can go.
+        if entry.function == nil { _ = try? compile(entry) }
+        entry.release()
+        return f
+    }
+
     /// The compiled function for the arguments' shapes (tracing when needed), for `dis`.
     func compiled(_ vm: VM, _ args: Arguments) throws -> FunctionProto {
-        let keys = args.positional.enumerated().map { key($0.offset, $0.element) }
-        if let entry = entries.first(where: { matches($0, keys, args.keywords) }) { return entry.proto }
+        if let entry = entries.first(where: { matches($0, args.positional, args.keywords) }) {
+            _ = try compile(entry)
+            if let proto = entry.proto { return proto }
+        }
         _ = try run(vm, args)
-        guard let entry = entries.first(where: { matches($0, keys, args.keywords) }) else {
+        guard let entry = entries.first(where: { matches($0, args.positional, args.keywords) }) else {
             throw ADLError.value("\(name) cannot be compiled: its function is not deterministic")
         }
-        return entry.proto
+        _ = try compile(entry)
+        guard let proto = entry.proto else { throw ADLError.value("\(name) cannot be compiled") }
+        return proto
     }
 
     static func checkDifferentiable(_ v: Value, position k: Int) throws {
@@ -134,13 +266,22 @@ final class Differentiator {
         return .constant(v)
     }
 
-    private func matches(_ e: Entry, _ keys: [Key], _ keywords: [(name: String, value: Value)]) -> Bool {
-        guard e.keys.count == keys.count, e.keywords.count == keywords.count else { return false }
-        for (a, b) in zip(e.keys, keys) {
-            switch (a, b) {
-            case (.traced(let s), .traced(let t)): if s != t { return false }
-            case (.constant(let x), .constant(let y)): if !VM.sameValue(x, y) { return false }
-            default: return false
+    /// Whether `e` was made for arguments like these (compared in place: a cached
+    /// call allocates no key).
+    private func matches(_ e: Entry, _ positional: [Value], _ keywords: [(name: String, value: Value)]) -> Bool {
+        guard e.keys.count == positional.count, e.keywords.count == keywords.count else { return false }
+        for k in 0..<positional.count {
+            let v = positional[k]
+            switch e.keys[k] {
+            case .traced(let s):
+                guard isTracedKind(k, v) else { return false }
+                if case .array(let a) = v {
+                    if a.shape != s { return false }
+                } else if !s.isEmpty {
+                    return false
+                }
+            case .constant(let x):
+                if isTracedKind(k, v) || !VM.sameValue(x, v) { return false }
             }
         }
         for (a, b) in zip(e.keywords, keywords) where a.name != b.name || !VM.sameValue(a.value, b.value) { return false }
@@ -174,7 +315,7 @@ final class Differentiator {
     }
 
     private func runCompiled(_ function: Value, _ vm: VM, _ positional: [Value], seed: Value?,
-                             extra: [Value]) throws -> [Value] {
+                             extra: [Value], takesSeed: Bool = true) throws -> [Value] {
         var args = positional.enumerated().map { k, v -> Value in
             guard isTracedKind(k, v) else { return v }
             switch v {
@@ -184,7 +325,7 @@ final class Differentiator {
             default: return v
             }
         }
-        if mode == .vjp { args.append(seed ?? .none) }
+        if mode == .vjp && takesSeed { args.append(seed ?? .none) }
         args += extra
         let result = try vm.call(function, Arguments(args))
         guard case .tuple(let t) = result else { return [result] }
@@ -204,7 +345,7 @@ final class Differentiator {
 
     // MARK: - Tracing
 
-    private func trace(_ vm: VM, _ args: Arguments, seed: Value?) throws -> (FunctionProto, [Value], Trace) {
+    private func trace(_ vm: VM, _ args: Arguments, keys: [Key], seed: Value?) throws -> (Entry, [Value], Trace) {
         traceCount += 1
         let outer = vm.activeTrace
         let trace = Trace(enclosing: outer)
@@ -261,10 +402,11 @@ final class Differentiator {
         }
         let file: SourceFile
         if case .function(let f) = function { file = f.proto.chunk.file } else { file = SourceFile(name: "<\(name)>", text: "") }
-        let proto = try Lowering.compile(trace, name: name, parameters: parameters,
-                                         outputs: (returnsValue ? [out] : []) + grads, file: file)
         let first = ([out] + grads).map { Differentiator.plain(Trace.concrete($0), vm) }
-        return (proto, first, trace)
+        let entry = Entry(keys: keys, keywords: args.keywords, trace: trace,
+                          outputs: (returnsValue ? [out] : []) + grads, parameters: parameters, file: file,
+                          resultShape: ops.shape(first[0]))
+        return (entry, first, trace)
     }
 
     private func checkCotangent(_ seed: Value, _ resultShape: [Int]) throws {

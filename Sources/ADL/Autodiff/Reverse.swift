@@ -25,6 +25,8 @@ struct Reverse {
         // nan of the untaken branch's derivative never leaks (SPEC §8).
         var masked = [Bool](repeating: false, count: output + 1)
         adjoint[output] = seed
+        // A reverse pass records about two nodes per node it differentiates.
+        trace.reserveCapacity(2 * (output + 1))
         let ops = GradientOps(vm: vm)
         trace.pinsLocation = true
         defer { trace.pinsLocation = false }

@@ -56,7 +56,7 @@ public final class Trace {
 
     public private(set) var nodes: [Node] = []
     /// Traced NDArray objects by identity → their node.
-    private var nodeOf: [ObjectIdentifier: Int] = [:]
+    private var nodeOf = NodeTable<ObjectIdentifier>()
     /// Guard nodes, in the order they were recorded.
     public private(set) var guards: [Int] = []
     /// False when the function did something a compiled trace cannot repeat
@@ -240,24 +240,59 @@ public final class Trace {
 
     /// Common-subexpression elimination: a pure node already recorded with the
     /// same primitive and operands.
-    private struct NodeKey: Hashable {
+    private struct NodeKey: Equatable {
         var kind: Kind
-        var operands: [Int]
+        // The operands inline (no array to allocate and hash for the usual one
+        // to three), the rest in `more`; -1 where there is no operand.
+        var first: Int, second: Int, third: Int
+        var more: [Int]
+
+        init(_ kind: Kind, _ ids: [Int]) {
+            self.kind = kind
+            first = ids.count > 0 ? ids[0] : -1
+            second = ids.count > 1 ? ids[1] : -1
+            third = ids.count > 2 ? ids[2] : -1
+            more = ids.count > 3 ? Array(ids[3...]) : []
+        }
+
+        /// For NodeTable: the operands and the kind's tag mixed (keyword names only by count).
+        var hash: Int {
+            var h = UInt(bitPattern: first) &* 31 &+ UInt(bitPattern: second)
+            h = h &* 31 &+ UInt(bitPattern: third)
+            h = h &* 31 &+ UInt(bitPattern: more.count)
+            for m in more { h = h &* 31 &+ UInt(bitPattern: m) }
+            switch kind {
+            case .binary(let op): h = h &* 31 &+ UInt(op)
+            case .unary(let op): h = h &* 31 &+ 256 &+ UInt(op)
+            case .getIndex: h = h &* 31 &+ 512
+            case .transpose: h = h &* 31 &+ 513
+            case .call(let b, let keywords): h = (h &* 31 &+ (UInt(bitPattern: b) >> 4)) &* 31 &+ UInt(bitPattern: keywords.count)
+            }
+            return NodeTable<NodeKey>.mix(h)
+        }
     }
-    private enum Kind: Hashable {
+    private enum Kind: Equatable {
         case binary(UInt8), unary(UInt8), getIndex, transpose
         case call(ObjectIdentifier, [String])
     }
-    private var pureNodes: [NodeKey: Int] = [:]
+    private var pureNodes = NodeTable<NodeKey>()
+
+    /// Room for `count` more nodes, so that a long reverse pass does not keep
+    /// growing (and rehashing) the tables.
+    func reserveCapacity(_ count: Int) {
+        nodes.reserveCapacity(nodes.count + count)
+        nodeOf.reserveCapacity(count)
+        pureNodes.reserveCapacity(count)
+    }
 
     private func cseKey(_ primitive: Primitive, _ ids: [Int]) -> NodeKey? {
         switch primitive {
-        case .binary(let op): return NodeKey(kind: .binary(op.rawValue), operands: ids)
-        case .unary(let op): return NodeKey(kind: .unary(op.rawValue), operands: ids)
-        case .getIndex: return NodeKey(kind: .getIndex, operands: ids)
-        case .transpose: return NodeKey(kind: .transpose, operands: ids)
+        case .binary(let op): return NodeKey(.binary(op.rawValue), ids)
+        case .unary(let op): return NodeKey(.unary(op.rawValue), ids)
+        case .getIndex: return NodeKey(.getIndex, ids)
+        case .transpose: return NodeKey(.transpose, ids)
         case .call(let b, let keywords) where Trace.pure(b.name):
-            return NodeKey(kind: .call(ObjectIdentifier(b), keywords), operands: ids)
+            return NodeKey(.call(ObjectIdentifier(b), keywords), ids)
         default: return nil
         }
     }
@@ -279,9 +314,10 @@ public final class Trace {
     /// Records a node over existing operand nodes.
     func add(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
         let key = cseKey(primitive, ids)
-        if let key, let n = pureNodes[key], case .array = nodes[n].value { return nodes[n].value }
+        let hash = key?.hash ?? 0
+        if let key, let n = pureNodes.find(key, hash: hash), case .array = nodes[n].value { return nodes[n].value }
         let value = addNode(primitive, ids, result)
-        if let key, let n = node(of: value) { pureNodes[key] = n }
+        if let key, let n = node(of: value) { pureNodes.set(key, hash: hash, n) }
         return value
     }
 

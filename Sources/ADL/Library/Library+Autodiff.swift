@@ -179,9 +179,23 @@ extension Library {
     /// jacobian(f): one vector-Jacobian product per element of f's result.
     static func jacobian(_ f: Value, _ argnums: [Int], _ isTuple: Bool, kind: String, of name: String? = nil) -> Value {
         let d = Differentiator(function: f, argnums: argnums, mode: .vjp, kind: kind, functionName: name)
+        d.batches = true
         return derived(d) { vm, args in
-            let first = try d.run(vm, args)
             let ops = GradientOps(vm: vm)
+            // All the rows in one call when the vjp's trace batches over its seed (Batching.swift).
+            var firstRun: [Value]?
+            switch try d.runBatched(vm, args) {
+            case .rows(let outShape, let rows) where rows.count == argnums.count:
+                var results: [Value] = []
+                for k in argnums.indices {
+                    let shape = outShape + ops.shape(args.positional[argnums[k]])
+                    results.append(Differentiator.plain(try ops.call("reshape", [rows[k], ops.shapeValue(shape)]), vm))
+                }
+                return isTuple ? .tuple(TupleObject(results)) : results[0]
+            case .rows: break
+            case .unbatched(let first): firstRun = first
+            }
+            let first = try firstRun ?? d.run(vm, args)
             let outShape = ops.shape(first[0])
             let m = outShape.reduce(1, *)
             var perArg: [[Value]] = Array(repeating: [], count: argnums.count)
@@ -203,6 +217,61 @@ extension Library {
                 results.append(Differentiator.plain(try ops.call("reshape", [stacked, ops.shapeValue(shape)]), vm))
             }
             return isTuple ? .tuple(TupleObject(results)) : results[0]
+        }
+    }
+
+    /// index_add's path for basic indices and values shaped like `a[index]` (or
+    /// a number): the values are added where they go in `out` (the result's own
+    /// copy), without materialising `a[index]` and writing it back. The sums are
+    /// the same, element by element. False when the selection or the values'
+    /// shape is another case (the general path then handles it and its errors).
+    static func addInPlace(_ out: NDArray, _ components: [NDArray.IndexComponent], _ values: Value) throws -> Bool {
+        let sel = try out.select(components)
+        guard !sel.advanced, sel.pendingError == nil, sel.dims.allSatisfy({ $0.table == nil }) else { return false }
+        var scalar = 0.0
+        var source: NDArray?
+        switch values {
+        case .float(let x): scalar = x
+        case .int(let i): scalar = Double(i)
+        case .array(let v) where v.shape == sel.shape && !v.isBool && v !== out: source = v
+        default: return false
+        }
+        if sel.count == 0 { return true }
+        let dst = out.data
+        let dims = sel.dims
+        guard let inner = dims.last else {
+            dst[sel.offset] += source?.data[0] ?? scalar
+            return true
+        }
+        // An odometer over the outer dimensions; the innermost runs as one strided loop.
+        let outer = Array(dims.dropLast())
+        var counter = [Int](repeating: 0, count: outer.count)
+        var base = sel.offset
+        var k = 0
+        while true {
+            var p = base
+            if let src = source?.data {
+                for i in 0..<inner.size {
+                    dst[p] += src[k + i]
+                    p += inner.stride
+                }
+            } else {
+                for _ in 0..<inner.size {
+                    dst[p] += scalar
+                    p += inner.stride
+                }
+            }
+            k += inner.size
+            var axis = outer.count - 1
+            while axis >= 0 {
+                counter[axis] += 1
+                base += outer[axis].stride
+                if counter[axis] < outer[axis].size { break }
+                base -= outer[axis].stride * outer[axis].size
+                counter[axis] = 0
+                axis -= 1
+            }
+            if axis < 0 { return true }
         }
     }
 
@@ -230,7 +299,9 @@ extension Library {
                     return .array(out)
                 }
             }
-            var out: Value = .array(a === (try? Coerce.array(av)) ? a.copy() : a)
+            let copy = a === (try? Coerce.array(av)) ? a.copy() : a
+            if try addInPlace(copy, Indexing.components(indices), values) { return .array(copy) }
+            var out: Value = .array(copy)
             let current = try Indexing.get(out, indices)
             let sum = try Library.mapBinary(.add, current, values)
             try Indexing.set(&out, indices, sum)
