@@ -18,6 +18,7 @@ public enum Library {
         registerJoining(table)
         registerLinearAlgebra(table)
         registerAutodiff(table)
+        registerShow(table)
         registerMethods(table)
         registerIO(table)
         table.constants = [("pi", .float(Double.pi)), ("e", .float(M_E)), ("inf", .float(.infinity)),

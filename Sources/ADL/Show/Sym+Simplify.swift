@@ -1,0 +1,330 @@
+// The simplifier: smart constructors that keep every `Sym` in canonical
+// form as it is built, so a gradient is simplified by construction.
+//
+// - Sums are flat, their numbers folded, zero terms dropped, like terms
+//   collected (`2 * x + 3 * x` is `5 * x`), and a factor common to every term
+//   pulled out when that makes the expression smaller.
+// - Products are flat, their numbers folded into one leading coefficient,
+//   factors with one base gathered into one power (`x * x` is `x ** 2`,
+//   `x / x` is `1`), ones dropped, `-(a - b)` written `b - a`.
+// - Powers fold `x ** 1`, `x ** 0`, numbers, and integer powers of powers.
+// Terms and factors are sorted by their printed text, so equal expressions
+// are equal however they were built. Every constructor keeps the shape of
+// the value it stands for: when dropping an operand would shrink it, a
+// `ones_like` factor keeps the broadcast.
+
+import Glibc
+
+enum S {
+    // MARK: - Leaves
+
+    static func num(_ x: Double) -> Sym { Sym(.number(x), shape: []) }
+    static var zero: Sym { num(0) }
+    static var one: Sym { num(1) }
+
+    static func variable(_ name: String, shape: [Int]) -> Sym { Sym(.variable(name), shape: shape) }
+
+    static func literal(_ text: String) -> Sym { Sym(.literal(text), shape: []) }
+
+    // MARK: - Shapes
+
+    /// NumPy's broadcast of two shapes (the longer one where they disagree: the
+    /// trace already checked they broadcast).
+    static func broadcast(_ a: [Int], _ b: [Int]) -> [Int] {
+        if a.count < b.count { return broadcast(b, a) }
+        var out = a
+        let lead = a.count - b.count
+        for (i, d) in b.enumerated() where out[lead + i] == 1 { out[lead + i] = d }
+        return out
+    }
+
+    static func broadcast(_ syms: [Sym]) -> [Int] {
+        syms.reduce([]) { broadcast($0, $1.shape) }
+    }
+
+    /// A variable inside `e`, reached through elementwise operations only, that
+    /// has `e`'s shape: `ones_like(x)` for `ones_like(2 * x + 1)`, `x.size` for
+    /// `(2 * x).size`. Else `e` itself.
+    static func witness(_ e: Sym) -> Sym {
+        func find(_ s: Sym) -> Sym? {
+            if case .variable = s.op, s.shape == e.shape { return s }
+            switch s.op {
+            case .add, .mul, .pow, .binary:
+                for a in s.args { if let w = find(a) { return w } }
+            case .call(let name, _) where elementwise.contains(name):
+                for a in s.args { if let w = find(a) { return w } }
+            default: break
+            }
+            return nil
+        }
+        return find(e) ?? e
+    }
+
+    static let elementwise: Set<String> = [
+        "sin", "cos", "tan", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "square", "abs",
+        "sign", "sinh", "cosh", "tanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
+        "sigmoid", "where", "maximum", "minimum", "ones_like", "zeros_like", "full_like",
+    ]
+
+    /// `ones_like(e)` (by its witness).
+    static func onesLike(_ e: Sym) -> Sym {
+        let w = witness(e)
+        return Sym(.call("ones_like", keywords: []), [w], shape: w.shape)
+    }
+
+    /// `e` broadcast to the shape of `like` (when it is smaller).
+    static func fill(_ e: Sym, like: Sym) -> Sym {
+        if e.shape == like.shape { return e }
+        if broadcast(e.shape, like.shape) == e.shape { return e }
+        return mul([e, onesLike(like)])
+    }
+
+    private static func isOnesLike(_ s: Sym) -> Bool {
+        if case .call("ones_like", let kw) = s.op, kw.isEmpty { return true }
+        return false
+    }
+
+    // MARK: - Sums
+
+    static func add(_ a: Sym, _ b: Sym) -> Sym { add([a, b]) }
+    static func sub(_ a: Sym, _ b: Sym) -> Sym { add([a, neg(b)]) }
+    static func neg(_ a: Sym) -> Sym { mul([num(-1), a]) }
+
+    /// A term as (coefficient, the rest): `3 * x * y` is (3, x * y).
+    static func split(_ t: Sym) -> (Double, Sym?) {
+        if let x = t.number { return (x, nil) }
+        if case .mul = t.op, let c = t.args.first?.number {
+            let rest = Array(t.args.dropFirst())
+            return (c, rest.count == 1 ? rest[0] : Sym(.mul, rest, shape: t.shape))
+        }
+        return (1, t)
+    }
+
+    static func add(_ terms: [Sym]) -> Sym {
+        let shape = broadcast(terms)
+        var flat: [Sym] = []
+        for t in terms {
+            if case .add = t.op { flat.append(contentsOf: t.args) } else { flat.append(t) }
+        }
+        var constant = 0.0
+        var order: [Sym] = []
+        var coefficient: [Sym: Double] = [:]
+        for t in flat {
+            let (c, rest) = split(t)
+            guard let rest else { constant += c; continue }
+            if coefficient[rest] == nil { order.append(rest) }
+            coefficient[rest, default: 0] += c
+        }
+        var out: [Sym] = []
+        for rest in order {
+            let c = coefficient[rest] ?? 0
+            if c != 0 { out.append(c == 1 ? rest : mul([num(c), rest])) }
+        }
+        out.sort { $0.key < $1.key }
+        if constant != 0 || out.isEmpty { out.append(num(constant)) }
+        var result = out.count == 1 ? out[0] : Sym(.add, out, shape: broadcast(out))
+        if out.count > 1 { result = pullCommonFactor(result) }
+        return widen(result, to: shape, from: terms)
+    }
+
+    /// `result` broadcast back to `shape` if simplifying dropped the operand that gave it.
+    private static func widen(_ result: Sym, to shape: [Int], from operands: [Sym]) -> Sym {
+        guard result.shape != shape, let full = operands.first(where: { $0.shape == shape }) else { return result }
+        if let x = result.number, x == 0 { return Sym(.call("zeros_like", keywords: []), [witness(full)], shape: shape) }
+        return Sym(.mul, [result, onesLike(full)].sorted { factorOrder($0, $1) }, shape: shape)
+    }
+
+    /// a * b + a * c as a * (b + c), when that is smaller.
+    private static func pullCommonFactor(_ sum: Sym) -> Sym {
+        let termFactors = sum.args.map { factors(of: $0) }
+        guard let first = termFactors.first else { return sum }
+        // Numeric coefficients: pull out a common magnitude.
+        let coefficients = termFactors.map { $0.coefficient }
+        var common: [(Sym, Double)] = []
+        for (base, e) in first.powers where e > 0 {
+            var m = e
+            var everywhere = true
+            for other in termFactors.dropFirst() {
+                guard let f = other.powers.first(where: { $0.0 == base }), f.1 > 0 else { everywhere = false; break }
+                m = min(m, f.1)
+            }
+            if everywhere { common.append((base, m)) }
+        }
+        let c0 = abs(coefficients[0])
+        let commonCoefficient = coefficients.allSatisfy({ abs($0) == c0 }) && c0 != 1 && c0 != 0 ? c0 : 1
+        if common.isEmpty && commonCoefficient == 1 { return sum }
+        let rest = termFactors.map { tf -> Sym in
+            var parts: [Sym] = [num(tf.coefficient / commonCoefficient)]
+            for (base, e) in tf.powers {
+                let m = common.first(where: { $0.0 == base })?.1 ?? 0
+                parts.append(power(base, e - m))
+            }
+            return mul(parts)
+        }
+        var outer: [Sym] = [num(commonCoefficient)]
+        for (base, m) in common { outer.append(power(base, m)) }
+        outer.append(add(rest))
+        let pulled = mul(outer)
+        return pulled.operationCount < sum.operationCount && pulled.shape == sum.shape ? pulled : sum
+    }
+
+    // MARK: - Products
+
+    static func mul(_ a: Sym, _ b: Sym) -> Sym { mul([a, b]) }
+    static func div(_ a: Sym, _ b: Sym) -> Sym { mul([a, pow(b, num(-1))]) }
+
+    /// A product as its coefficient and its (base, exponent) factors.
+    static func factors(of t: Sym) -> (coefficient: Double, powers: [(Sym, Double)]) {
+        var c = 1.0
+        var powers: [(Sym, Double)] = []
+        func visit(_ f: Sym) {
+            if let x = f.number { c *= x; return }
+            if case .mul = f.op { f.args.forEach(visit); return }
+            if case .pow = f.op, let e = f.args[1].number {
+                powers.append((f.args[0], e))
+            } else {
+                powers.append((f, 1))
+            }
+        }
+        visit(t)
+        return (c, powers)
+    }
+
+    static func mul(_ items: [Sym]) -> Sym {
+        let shape = broadcast(items)
+        var (c, powers) = factors(of: Sym(.mul, items, shape: shape))
+        // Gather equal bases.
+        var order: [Sym] = []
+        var exponent: [Sym: Double] = [:]
+        for (base, e) in powers {
+            if exponent[base] == nil { order.append(base) }
+            exponent[base, default: 0] += e
+        }
+        powers = order.compactMap { b in
+            let e = exponent[b] ?? 0
+            return e == 0 ? nil : (b, e)
+        }
+        if c == 0 {
+            let full = items.first(where: { $0.shape == shape }) ?? items[0]
+            return shape.isEmpty ? zero : Sym(.call("zeros_like", keywords: []), [witness(full)], shape: shape)
+        }
+        var out: [Sym] = powers.map { power($0.0, $0.1) }
+        // Fold numbers that powers produced.
+        out = out.filter { f in
+            if let x = f.number { c *= x; return false }
+            return true
+        }
+        // ones_like(v) adds nothing when the other factors already have the shape.
+        if out.contains(where: isOnesLike) {
+            var kept: [Sym] = []
+            for (i, f) in out.enumerated() {
+                if isOnesLike(f) {
+                    let others = kept + out[(i + 1)...]
+                    if broadcast(others) == shape && !others.isEmpty { continue }
+                }
+                kept.append(f)
+            }
+            out = kept
+        }
+        // -(a - b) is b - a, and -2 * (1 - a) is 2 * (a - 1).
+        if c < 0, let k = out.firstIndex(where: { if case .add = $0.op { return true }; return false }),
+           out.filter({ if case .add = $0.op { return true }; return false }).count == 1 {
+            let negated = out[k].args.map { neg($0) }
+            let flipped = Sym(.add, negated.sorted { $0.key < $1.key }, shape: out[k].shape)
+            let before = negativeTerms(out[k]), after = negativeTerms(flipped)
+            if after < before || after == before && out[k].args.contains(where: { $0.number != nil }) {
+                var rest = out
+                rest[k] = flipped
+                return widen(mul([num(-c)] + rest), to: shape, from: items)
+            }
+        }
+        out.sort(by: factorOrder)
+        var result: Sym
+        if out.isEmpty { result = num(c) }
+        else if c == 1 && out.count == 1 { result = out[0] }
+        else { result = Sym(.mul, (c == 1 ? [] : [num(c)]) + out, shape: broadcast(out)) }
+        return widen(result, to: shape, from: items)
+    }
+
+    private static func negativeTerms(_ sum: Sym) -> Int {
+        sum.args.filter { split($0).0 < 0 }.count
+    }
+
+    /// Variables, then powers, then calls and the rest, then sums; then by text.
+    static func factorOrder(_ a: Sym, _ b: Sym) -> Bool {
+        func rank(_ s: Sym) -> Int {
+            switch s.op {
+            case .variable: return 0
+            case .pow: return s.args[0].isLeaf ? 1 : 2
+            case .add: return 3
+            default: return 2
+            }
+        }
+        let ra = rank(a), rb = rank(b)
+        return ra != rb ? ra < rb : a.key < b.key
+    }
+
+    // MARK: - Powers
+
+    private static func power(_ base: Sym, _ e: Double) -> Sym { pow(base, num(e)) }
+
+    static func pow(_ base: Sym, _ exponent: Sym) -> Sym {
+        let shape = broadcast(base.shape, exponent.shape)
+        if let e = exponent.number {
+            if e == 1 { return base }
+            if e == 0 { return widen(one, to: shape, from: [base]) }
+            if let b = base.number { return num(Glibc.pow(b, e)) }
+            // (b ** e1) ** e2 = b ** (e1 e2) for an integer e2.
+            if case .pow = base.op, let e1 = base.args[1].number, e == e.rounded() {
+                return pow(base.args[0], num(e1 * e))
+            }
+            // (c x) ** -1 = (1/c) x ** -1: keeps coefficients in front.
+            if e == -1, case .mul = base.op, let c = base.args.first?.number {
+                return mul([num(1 / c)] + base.args.dropFirst().map { pow($0, num(-1)) })
+            }
+        }
+        return Sym(.pow, [base, exponent], shape: shape)
+    }
+
+    // MARK: - Other operations
+
+    static func call(_ name: String, _ args: [Sym], keywords: [(String, Sym)] = [], shape: [Int]) -> Sym {
+        Sym(.call(name, keywords: keywords.map(\.0)), args + keywords.map(\.1), shape: shape)
+    }
+
+    static func matmul(_ a: Sym, _ b: Sym, shape: [Int]) -> Sym { Sym(.matmul, [a, b], shape: shape) }
+
+    static func transpose(_ a: Sym) -> Sym {
+        if case .transpose = a.op { return a.args[0] }
+        if a.shape.count < 2 { return a }
+        return Sym(.transpose, [a], shape: a.shape.reversed())
+    }
+
+    static func binary(_ op: String, _ a: Sym, _ b: Sym, shape: [Int]) -> Sym { Sym(.binary(op), [a, b], shape: shape) }
+
+    /// `sum(e)` over every element, with `sum(c * ones_like(v))` as `c * v.size`.
+    static func sumAll(_ e: Sym) -> Sym {
+        if e.isScalar { return e }
+        let (c, powers) = factors(of: e)
+        let scalarPart = powers.filter { $0.0.isScalar }
+        let arrayPart = powers.filter { !$0.0.isScalar }
+        if arrayPart.count == 1, arrayPart[0].1 == 1, isOnesLike(arrayPart[0].0) {
+            let v = arrayPart[0].0.args[0]
+            return mul([num(c)] + scalarPart.map { power($0.0, $0.1) } + [size(v)])
+        }
+        return call("sum", [e], shape: [])
+    }
+
+    /// The number of elements of `e`: `x.size`.
+    static func size(_ e: Sym) -> Sym {
+        if e.isScalar { return one }
+        return Sym(.call("size", keywords: []), [witness(e)], shape: [])
+    }
+
+    /// The length of axis `k` of `e`: `len(x)` or `x.shape[k]`.
+    static func length(_ e: Sym, axis k: Int) -> Sym {
+        let w = witness(e)
+        if k == 0 { return Sym(.call("len", keywords: []), [w], shape: []) }
+        return Sym(.index([.int(k)]), [Sym(.call("shape", keywords: []), [w], shape: [e.shape.count])], shape: [])
+    }
+}
