@@ -3,6 +3,8 @@
 // negative power, NumPy's spellings (`x.T`, `x.size`, `len(x)`,
 // `x.shape[1]`, `sqrt(x)` for `x ** 0.5`). Line breaks go before operators.
 
+import Glibc
+
 enum ADLPrinter {
     // Python's binding strengths, loosest first.
     static let comparison = 5, bitOr = 6, bitAnd = 7, additive = 10, multiplicative = 20, unary = 30,
@@ -18,8 +20,17 @@ enum ADLPrinter {
 
     static func doc(_ s: Sym) -> Doc { print(s).0 }
 
+    /// A number as ADL source: integral values as ints, others in the fewest
+    /// digits (up to 15) that give back the value to within a few ulps, so that
+    /// folding noise (`0.08000000000000002`) does not show.
     static func number(_ x: Double) -> String {
         if x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int(x)) }
+        var buffer = [CChar](repeating: 0, count: 40)
+        for digits in 1...15 {
+            _ = withVaList([Int32(digits), x]) { vsnprintf(&buffer, buffer.count, "%.*g", $0) }
+            let text = String(cString: buffer)
+            if let y = Double(text), Swift.abs(y - x) <= 4 * x.ulp { return Formatting.repr(.float(y)) }
+        }
         return Formatting.repr(.float(x))
     }
 
@@ -38,6 +49,8 @@ enum ADLPrinter {
             return product(s)
         case .pow:
             if let e = s.args[1].number, e == 0.5 { return (call("sqrt", [s.args[0]], []), postfix) }
+            // y ** -1 is 1 / y.
+            if let e = s.args[1].number, e < 0 { return product(Sym(.mul, [s], shape: s.shape)) }
             let base = operand(s.args[0], atLeast: postfix)
             let exponent = operand(s.args[1], atLeast: unary)
             return (.cat([base, .text(" ** "), exponent]), power)

@@ -22,6 +22,8 @@ struct ShownGradient {
     var parameters: [String]
     var lets: [(name: String, value: Sym)]
     var gradients: [Sym]
+    /// The arguments the function was traced at (placeholders or the `at` values).
+    var examples: [Value] = []
 
     // MARK: - Printing
 
@@ -76,9 +78,10 @@ struct ShownGradient {
 }
 
 enum Show {
-    /// The terminal width: $COLUMNS, else 80.
+    /// The terminal width: $COLUMNS when standard output is a terminal, else 80
+    /// (so output piped to a file or a test does not depend on the terminal).
     static var width: Int {
-        if let c = getenv("COLUMNS"), let w = Int(String(cString: c)), w >= 20 { return w }
+        if isatty(1) != 0, let c = getenv("COLUMNS"), let w = Int(String(cString: c)), w >= 20 { return w }
         return 80
     }
 
@@ -120,15 +123,18 @@ enum Show {
             }
         }
         var firstError: ADLError?
+        // Axis lengths 3, then 2 and 4 (a global matrix may fix an argument's length).
         for ranks in candidates {
-            let args = placeholders(ranks, length: 3)
+          for length in ranks.allSatisfy({ $0 == 0 }) ? [3] : [3, 2, 4] {
+            let args = placeholders(ranks, length: length)
             do {
                 let result = try shown(vm, function, name: name, parameters: parameters, argnums: argnums, arguments: args, checkBranches: true)
                 // The same printed form at another length, or the form depends on the shapes.
                 if !ranks.allSatisfy({ $0 == 0 }) {
+                    // (A function whose shapes are pinned by its globals may not run at the other length.)
                     let other = try? shown(vm, function, name: name, parameters: parameters, argnums: argnums,
-                                           arguments: placeholders(ranks, length: 4), checkBranches: true)
-                    if other?.text(width: Int.max) != result.text(width: Int.max) {
+                                           arguments: placeholders(ranks, length: length + 2), checkBranches: true)
+                    if let other, other.text(width: Int.max) != result.text(width: Int.max) {
                         var e = ADLError.value("the printed gradient of \(name) depends on the shapes of its arguments")
                         e.notes.append("give example arguments: grad \(name) at EXPR, ...")
                         throw e
@@ -140,6 +146,7 @@ enum Show {
             } catch let e as ADLError {
                 if firstError == nil { firstError = e }
             }
+          }
         }
         var e = firstError ?? ADLError.value("\(name) could not be traced")
         e.notes.append("no scalar, vector or matrix arguments make \(name) return a number; give example arguments: grad \(name) at EXPR, ...")
@@ -212,7 +219,7 @@ enum Show {
         }
         let (lets, outputs) = bindShared(gradients, userNames: userNames, reserved: Set(parameters))
         return ShownGradient(functionName: name, arguments: argnums.map { parameters[$0] }, parameters: parameters,
-                             lets: lets, gradients: outputs)
+                             lets: lets, gradients: outputs, examples: arguments)
     }
 
     /// Binds every subexpression used more than once to a name (the user's

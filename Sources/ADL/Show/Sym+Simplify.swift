@@ -120,6 +120,17 @@ enum S {
             let c = coefficient[rest] ?? 0
             if c != 0 { out.append(c == 1 ? rest : mul([num(c), rest])) }
         }
+        // where(c, a, b) + where(c, d, e) is where(c, a + d, b + e).
+        var merged: [Sym] = []
+        for t in out {
+            if isWhere(t), let k = merged.firstIndex(where: { isWhere($0) && $0.args[0] == t.args[0] }) {
+                let m = merged[k]
+                merged[k] = whereCall(t.args[0], add(m.args[1], t.args[1]), add(m.args[2], t.args[2]))
+            } else {
+                merged.append(t)
+            }
+        }
+        out = merged
         out.sort { $0.key < $1.key }
         if constant != 0 || out.isEmpty { out.append(num(constant)) }
         var result = out.count == 1 ? out[0] : Sym(.add, out, shape: broadcast(out))
@@ -157,7 +168,8 @@ enum S {
             var parts: [Sym] = [num(tf.coefficient / commonCoefficient)]
             for (base, e) in tf.powers {
                 let m = common.first(where: { $0.0 == base })?.1 ?? 0
-                parts.append(power(base, e - m))
+                // (A factor pulled out whole leaves nothing: the outer product keeps the shape.)
+                if e != m { parts.append(power(base, e - m)) }
             }
             return mul(parts)
         }
@@ -238,12 +250,35 @@ enum S {
                 return widen(mul([num(-c)] + rest), to: shape, from: items)
             }
         }
+        // k * where(c, a, b) is where(c, k * a, k * b): one where, no product of masks.
+        if let w = out.firstIndex(where: isWhere), out.filter(isWhere).count == 1, out.count > 1 || c != 1 {
+            let others = [num(c)] + out.enumerated().filter { $0.offset != w }.map(\.element)
+            let f = out[w]
+            // (A branch need not keep its shape: where broadcasts it.)
+            func branch(_ b: Sym) -> Sym {
+                let p = mul(others + [b])
+                if case .call("zeros_like", _) = p.op { return zero }
+                return p
+            }
+            return widen(whereCall(f.args[0], branch(f.args[1]), branch(f.args[2])), to: shape, from: items)
+        }
         out.sort(by: factorOrder)
         var result: Sym
         if out.isEmpty { result = num(c) }
         else if c == 1 && out.count == 1 { result = out[0] }
         else { result = Sym(.mul, (c == 1 ? [] : [num(c)]) + out, shape: broadcast(out)) }
         return widen(result, to: shape, from: items)
+    }
+
+    static func isWhere(_ s: Sym) -> Bool {
+        if case .call("where", let kw) = s.op, kw.isEmpty, s.args.count == 3 { return true }
+        return false
+    }
+
+    /// `where(c, a, b)`, or `a` when both branches agree.
+    static func whereCall(_ c: Sym, _ a: Sym, _ b: Sym) -> Sym {
+        if a == b { return a }
+        return Sym(.call("where", keywords: []), [c, a, b], shape: broadcast([c, a, b]))
     }
 
     private static func negativeTerms(_ sum: Sym) -> Int {
@@ -278,9 +313,9 @@ enum S {
             if case .pow = base.op, let e1 = base.args[1].number, e == e.rounded() {
                 return pow(base.args[0], num(e1 * e))
             }
-            // (c x) ** -1 = (1/c) x ** -1: keeps coefficients in front.
-            if e == -1, case .mul = base.op, let c = base.args.first?.number {
-                return mul([num(1 / c)] + base.args.dropFirst().map { pow($0, num(-1)) })
+            // (a b) ** k = a ** k b ** k for an integer k: keeps products flat (`1 / (2 * x)`).
+            if e == e.rounded(), case .mul = base.op {
+                return mul(base.args.map { pow($0, exponent) })
             }
         }
         return Sym(.pow, [base, exponent], shape: shape)

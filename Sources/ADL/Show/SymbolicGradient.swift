@@ -194,10 +194,9 @@ struct SymbolicGradient {
 
     /// `c`, the cotangent of node `n`, summed down to the shape of operand node `target`.
     private mutating func unbroadcast(_ c: Sym, from n: Int, to target: Int) throws -> Sym {
+        // Only an operand that node n broadcast needs summing (a reduction's operand is larger).
         let full = shape(n), want = shape(target)
-        if full == want || S.broadcast(c.shape, want) == want && c.shape.count <= want.count && isBroadcastOnly(full, want) {
-            return c
-        }
+        if full == want || S.broadcast(full, want) != full { return c }
         var g = c
         if g.shape != full { g = S.fill(g, like: try sym(n)) }
         if want.isEmpty { return S.sumAll(g) }
@@ -214,9 +213,6 @@ struct SymbolicGradient {
         }
         return g
     }
-
-    /// True when `want` equals `full` (no reduction is needed to reach it).
-    private func isBroadcastOnly(_ full: [Int], _ want: [Int]) -> Bool { full == want }
 
     /// `g` with node `n`'s full shape.
     private mutating func materialise(_ g: Sym, _ n: Int) throws -> Sym {
@@ -372,12 +368,11 @@ struct SymbolicGradient {
             let b = positional[1]
             let wins = S.binary(name == "maximum" ? ">" : "<", a, b, shape: out.shape)
             let loses = S.binary(name == "maximum" ? "<" : ">", a, b, shape: out.shape)
-            return [(0, S.call("where", [wins, g, S.zero], shape: out.shape)),
-                    (1, S.call("where", [loses, g, S.zero], shape: out.shape))]
+            return [(0, S.whereCall(wins, g, S.zero)), (1, S.whereCall(loses, g, S.zero))]
         case "where":
             guard positional.count == 3 else { break }
             let c = positional[0]
-            return [(1, S.call("where", [c, g, S.zero], shape: out.shape)), (2, S.call("where", [c, S.zero, g], shape: out.shape))]
+            return [(1, S.whereCall(c, g, S.zero)), (2, S.whereCall(c, S.zero, g))]
         case "sum", "mean":
             var d = try reduced(g, n, input: a, axis: arg(1, "axis"), keepdims: arg(2, "keepdims"))
             if name == "mean" { d = S.div(d, count(a, axis: arg(1, "axis"))) }
