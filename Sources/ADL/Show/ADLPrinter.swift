@@ -15,8 +15,11 @@ enum ADLPrinter {
     /// `s` on one line.
     static func flat(_ s: Sym) -> String { doc(s).render(width: Int.max) }
 
-    /// `s` laid out in `width` columns, starting at column `start`.
-    static func render(_ s: Sym, width: Int, start: Int) -> String { doc(s).render(width: width, start: start) }
+    /// `s` laid out in `width` columns, starting at column `start`, continued
+    /// lines indented by `indent` more than `base`.
+    static func render(_ s: Sym, width: Int, start: Int, base: Int = 0) -> String {
+        Doc.nest(base, doc(s)).render(width: width, start: start)
+    }
 
     static func doc(_ s: Sym) -> Doc { print(s).0 }
 

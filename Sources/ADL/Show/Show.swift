@@ -56,9 +56,9 @@ struct ShownGradient {
         var out = "def \(name)(\(parameters.joined(separator: ", "))):\n"
         func statement(_ head: String, _ value: Sym) {
             let start = 4 + head.unicodeScalars.count
-            let text = ADLPrinter.render(value, width: width, start: start)
+            let text = ADLPrinter.render(value, width: width, start: start, base: 4)
             // A wrapped expression continues inside parentheses (implicit line joining).
-            out += "    " + head + (text.contains("\n") ? "(" + ADLPrinter.render(value, width: width, start: start + 1) + ")" : text) + "\n"
+            out += "    " + head + (text.contains("\n") ? "(" + ADLPrinter.render(value, width: width, start: start + 1, base: 4) + ")" : text) + "\n"
         }
         for (n, v) in lets { statement("\(n) = ", v) }
         if gradients.count == 1 {
@@ -228,6 +228,8 @@ enum Show {
         var uses: [Sym: Int] = [:]
         var order: [Sym] = []
         func count(_ s: Sym) {
+            // A node too small to name is transparent: its operands count at each use.
+            if s.isLeaf || isTrivial(s) { s.args.forEach(count); return }
             uses[s, default: 0] += 1
             guard uses[s] == 1 else { return }
             for a in s.args { count(a) }
@@ -258,11 +260,11 @@ enum Show {
         return (lets, outputs.map { $0.substituting(replace) })
     }
 
-    /// Too small to be worth a name: `-x`, `x.size`, `len(x)`, `1 / y`, `x[1:]`.
+    /// Too small to be worth a name: `-e`, `x.size`, `len(x)`, `1 / y`, `x[1:]`.
     static func isTrivial(_ s: Sym) -> Bool {
         if case .call(let n, _) = s.op, ["size", "len", "shape"].contains(n) { return true }
-        if case .mul = s.op, s.args.count == 2, s.args[0].number == -1, s.args[1].isLeaf { return true }
-        if case .pow = s.op, s.args[0].isLeaf, s.args[1].number != nil { return true }
+        if case .mul = s.op, s.args.count == 2, s.args[0].number == -1 { return true }
+        if case .pow = s.op, s.args[0].isLeaf || isTrivial(s.args[0]), s.args[1].number == -1 { return true }
         if case .index = s.op, s.args[0].isLeaf { return true }
         return false
     }

@@ -131,7 +131,27 @@ enum S {
             }
         }
         out = merged
-        out.sort { $0.key < $1.key }
+        // index_add(zeros_like(x), i, a) + index_add(zeros_like(x), j, b) is one chain of index_adds.
+        if out.filter(isScatter).count > 1 {
+            var chain: Sym?
+            var others: [Sym] = []
+            for t in out {
+                guard isScatter(t) else { others.append(t); continue }
+                if let c = chain, c.shape == t.shape {
+                    chain = Sym(t.op, [c, t.args[1], t.args[2]], shape: t.shape)
+                } else if chain == nil {
+                    chain = t
+                } else {
+                    others.append(t)
+                }
+            }
+            if let chain { out = others + [chain] }
+        }
+        // Higher powers of the variables first (`3 * x ** 2 + 2 * x + 1`), then by text.
+        out.sort { a, b in
+            let da = degree(a), db = degree(b)
+            return da != db ? da > db : a.key < b.key
+        }
         if constant != 0 || out.isEmpty { out.append(num(constant)) }
         var result = out.count == 1 ? out[0] : Sym(.add, out, shape: broadcast(out))
         if out.count > 1 { result = pullCommonFactor(result) }
@@ -152,12 +172,13 @@ enum S {
         // Numeric coefficients: pull out a common magnitude.
         let coefficients = termFactors.map { $0.coefficient }
         var common: [(Sym, Double)] = []
-        for (base, e) in first.powers where e > 0 {
+        // A base with exponents of one sign in every term: the smallest magnitude is common.
+        for (base, e) in first.powers {
             var m = e
             var everywhere = true
             for other in termFactors.dropFirst() {
-                guard let f = other.powers.first(where: { $0.0 == base }), f.1 > 0 else { everywhere = false; break }
-                m = min(m, f.1)
+                guard let f = other.powers.first(where: { $0.0 == base }), (f.1 > 0) == (e > 0) else { everywhere = false; break }
+                m = e > 0 ? min(m, f.1) : max(m, f.1)
             }
             if everywhere { common.append((base, m)) }
         }
@@ -270,6 +291,21 @@ enum S {
         return widen(result, to: shape, from: items)
     }
 
+    /// The total power of the variables that are factors of term `t`.
+    static func degree(_ t: Sym) -> Double {
+        factors(of: t).powers.reduce(0) { total, f in
+            if case .variable = f.0.op, f.1 > 0 { return total + f.1 }
+            return total
+        }
+    }
+
+    /// `index_add(zeros_like(x), i, v)`.
+    static func isScatter(_ s: Sym) -> Bool {
+        guard case .call("index_add", let kw) = s.op, kw.isEmpty, s.args.count == 3,
+              case .call("zeros_like", _) = s.args[0].op else { return false }
+        return true
+    }
+
     static func isWhere(_ s: Sym) -> Bool {
         if case .call("where", let kw) = s.op, kw.isEmpty, s.args.count == 3 { return true }
         return false
@@ -285,13 +321,15 @@ enum S {
         sum.args.filter { split($0).0 < 0 }.count
     }
 
-    /// Variables, then powers, then calls and the rest, then sums; then by text.
+    /// Variables, then powers, then calls and the rest, then sums, then
+    /// `ones_like` (a broadcast reads best last); then by text.
     static func factorOrder(_ a: Sym, _ b: Sym) -> Bool {
         func rank(_ s: Sym) -> Int {
             switch s.op {
             case .variable: return 0
             case .pow: return s.args[0].isLeaf ? 1 : 2
             case .add: return 3
+            case .call("ones_like", _): return 4
             default: return 2
             }
         }
@@ -323,11 +361,37 @@ enum S {
 
     // MARK: - Other operations
 
+    /// A builtin call, with the identities a reader expects: `sum(c * a) = c * sum(a)`
+    /// for a number c, `exp(log(a)) = a`, `log(exp(a)) = a`, `exp(log_softmax(a)) = softmax(a)`.
     static func call(_ name: String, _ args: [Sym], keywords: [(String, Sym)] = [], shape: [Int]) -> Sym {
-        Sym(.call(name, keywords: keywords.map(\.0)), args + keywords.map(\.1), shape: shape)
+        if let a = args.first, args.count == 1 {
+            if name == "sum" || name == "mean", case .mul = a.op, let c = a.args.first?.number {
+                let rest = Array(a.args.dropFirst())
+                let inner = rest.count == 1 ? rest[0] : Sym(.mul, rest, shape: a.shape)
+                return mul(num(c), call(name, [inner], keywords: keywords, shape: shape))
+            }
+            if keywords.isEmpty, case .call(let inner, let kw) = a.op, kw.isEmpty, a.args.count == 1,
+               name == "exp" && inner == "log" || name == "log" && inner == "exp" {
+                return a.args[0]
+            }
+            if name == "exp", keywords.isEmpty, case .call("log_softmax", let kw) = a.op {
+                return Sym(.call("softmax", keywords: kw), a.args, shape: shape)
+            }
+        }
+        return Sym(.call(name, keywords: keywords.map(\.0)), args + keywords.map(\.1), shape: shape)
     }
 
-    static func matmul(_ a: Sym, _ b: Sym, shape: [Int]) -> Sym { Sym(.matmul, [a, b], shape: shape) }
+    /// a @ b, with a @ eye(n) = a and eye(n) @ b = b.
+    static func matmul(_ a: Sym, _ b: Sym, shape: [Int]) -> Sym {
+        if isEye(b), a.shape == shape { return a }
+        if isEye(a), b.shape == shape { return b }
+        return Sym(.matmul, [a, b], shape: shape)
+    }
+
+    private static func isEye(_ s: Sym) -> Bool {
+        if case .call("eye", let kw) = s.op, kw.isEmpty, s.args.count == 1 { return true }
+        return false
+    }
 
     static func transpose(_ a: Sym) -> Sym {
         if case .transpose = a.op { return a.args[0] }
@@ -358,6 +422,8 @@ enum S {
 
     /// The length of axis `k` of `e`: `len(x)` or `x.shape[k]`.
     static func length(_ e: Sym, axis k: Int) -> Sym {
+        // The rows of a @ b are a's.
+        if k == 0, case .matmul = e.op, e.args[0].shape.count == 2 { return length(e.args[0], axis: 0) }
         let w = witness(e)
         if k == 0 { return Sym(.call("len", keywords: []), [w], shape: []) }
         return Sym(.index([.int(k)]), [Sym(.call("shape", keywords: []), [w], shape: [e.shape.count])], shape: [])

@@ -408,6 +408,60 @@ struct SymbolicGradient {
         case "norm", "linalg.norm":
             guard positional.count == 1, keywords.isEmpty else { break }
             return one(S.div(S.mul(g, a), out))                                          // a / |a|
+        case "max", "min", "amax", "amin":
+            // Python's max(a, b) is elementwise, as maximum.
+            if positional.count == 2, keywords.isEmpty, positional[1].shape.count > 0 || positional[1].number == nil || !a.isScalar {
+                if case .literal = positional[1].op {} else {
+                    return try call(name.hasSuffix("max") ? "maximum" : "minimum", n, keywords: keywords, out: out, g: g)
+                }
+            }
+            // A reduction: the gradient goes to the extreme elements, shared by ties.
+            guard positional.count == 1, arg(1, "axis") == nil else { break }
+            let hit = S.binary("==", a, out, shape: a.shape)
+            return one(S.div(S.whereCall(hit, g, S.zero), S.call("sum", [hit], shape: [])))
+        case "var", "std":
+            // var = mean((a - mean(a))²): d var = 2 (a - mean(a)) / n; d std = d var / (2 std).
+            guard positional.count == 1, keywords.isEmpty else { break }
+            let centered = S.sub(a, S.call("mean", [a], shape: []))
+            if name == "var" { return one(S.div(S.mul([S.num(2), g, centered]), S.size(a))) }
+            return one(S.div(S.mul(g, centered), S.mul(S.size(a), out)))
+        case "clip":
+            // The gradient passes strictly inside the bounds (autograd's convention).
+            guard positional.count == 3 else { break }
+            var inside: Sym?
+            if let lo = arg(1, "a_min") { inside = S.binary(">", a, lo, shape: a.shape) }
+            if let hi = arg(2, "a_max") {
+                let below = S.binary("<", a, hi, shape: a.shape)
+                inside = inside.map { S.binary("&", $0, below, shape: a.shape) } ?? below
+            }
+            guard let inside else { return one(g) }
+            return one(S.whereCall(inside, g, S.zero))
+        case "logaddexp":                                                                // e^(a - out), e^(b - out)
+            guard positional.count == 2 else { break }
+            return [(0, S.mul(g, f("exp", S.sub(a, out)))), (1, S.mul(g, f("exp", S.sub(positional[1], out))))]
+        case "hypot":                                                                    // a / h, b / h
+            guard positional.count == 2 else { break }
+            return [(0, S.div(S.mul(g, a), out)), (1, S.div(S.mul(g, positional[1]), out))]
+        case "arctan2":                                                                  // (x, -y) / (x² + y²)
+            guard positional.count == 2 else { break }
+            let b = positional[1]
+            let r2 = S.add(S.pow(a, two), S.pow(b, two))
+            return [(0, S.div(S.mul(g, b), r2)), (1, S.neg(S.div(S.mul(g, a), r2)))]
+        case "cumsum":
+            // The reverse cumulative sum: flip(cumsum(flip(g))).
+            guard positional.count == 1, keywords.isEmpty, a.shape.count == 1 else { break }
+            let gm = try materialise(g, n)
+            return one(f("flip", f("cumsum", f("flip", gm))))
+        case "trace":
+            guard positional.count == 1, keywords.isEmpty, a.shape.count == 2, a.shape[0] == a.shape[1] else { break }
+            return one(S.mul(g, S.call("eye", [S.length(a, axis: 0)], shape: a.shape)))   // d tr A = I
+        case "linalg.inv":                                                               // -A⁻ᵀ g A⁻ᵀ
+            guard positional.count == 1, a.shape.count == 2 else { break }
+            let t = S.transpose(out)
+            return one(S.neg(S.matmul(S.matmul(t, try materialise(g, n), shape: a.shape), t, shape: a.shape)))
+        case "linalg.det":                                                               // det A · A⁻ᵀ
+            guard positional.count == 1, a.shape.count == 2 else { break }
+            return one(S.mul([g, out, S.transpose(S.call("linalg.inv", [a], shape: a.shape))]))
         case "stop_gradient", "sign", "floor", "ceil", "round", "zeros_like", "ones_like":
             return []
         default: break
