@@ -91,7 +91,10 @@ enum Show {
     /// traced at `at` when given, else at placeholders.
     static func analyse(_ vm: VM, _ function: Value, name: String, wrt: [Int]?, at: [Value]?) throws -> ShownGradient {
         guard case .function(let f) = function else {
-            throw ADLError.type("grad can show the gradient of a function defined in ADL, not of '\(function.typeName)'")
+            if case .builtin(let b) = function {
+                throw ADLError.type("grad can show the gradient of a function defined in ADL, not of the builtin '\(b.name)'")
+            }
+            throw ADLError.type("grad can show the gradient of a function defined in ADL, not of a '\(function.typeName)'")
         }
         let proto = f.proto
         let required = max(0, proto.parameters.count - f.defaults.count)
@@ -104,6 +107,13 @@ enum Show {
             throw ADLError.argument("\(name) needs \(required) argument\(required == 1 ? "" : "s") but \(count) example value\(count == 1 ? " was" : "s were") given")
         }
         let argnums = wrt ?? Array(0..<count)
+        if let k = argnums.first(where: { $0 < 0 || $0 >= count }) {
+            let what = k >= 0 && k < proto.parameters.count ? "argument '\(proto.parameters[k])'" : "argument \(k)"
+            if at == nil, k < proto.parameters.count {
+                throw ADLError.argument("\(name) is differentiated with respect to \(what), which has a default value; give example values for the arguments")
+            }
+            throw ADLError.argument("\(name) is differentiated with respect to \(what), but \(count) argument\(count == 1 ? " is" : "s are") given")
+        }
         if let at {
             return try shown(vm, function, name: name, parameters: parameters, argnums: argnums, arguments: at, checkBranches: false)
         }
@@ -141,7 +151,7 @@ enum Show {
                     }
                 }
                 return result
-            } catch let e as ADLError where e.kind == .notImplemented || e.message.contains("branches on") || e.message.contains("depends on the shapes") {
+            } catch let e as ADLError where isFinal(e) {
                 throw e
             } catch let e as ADLError {
                 if firstError == nil { firstError = e }
@@ -151,6 +161,13 @@ enum Show {
         var e = firstError ?? ADLError.value("\(name) could not be traced")
         e.notes.append("no scalar, vector or matrix arguments make \(name) return a number; give example arguments: grad \(name) at EXPR, ...")
         throw e
+    }
+
+    /// An error that other placeholder shapes would not avoid: the printer's own
+    /// (an unsupported operation, a branch, a shape-dependent form, a size limit).
+    static func isFinal(_ e: ADLError) -> Bool {
+        e.kind == .notImplemented || e.message.contains("branches on the value") || e.message.contains("depends on the shapes")
+            || e.message.contains("too large to print")
     }
 
     /// Placeholder arguments of the given ranks, all axes `length` long.
@@ -238,7 +255,9 @@ enum Show {
         outputs.forEach(count)
         var taken = reserved
         var variablesUsed = Set<String>()
+        var visited = Set<ObjectIdentifier>()
         func collectVariables(_ s: Sym) {
+            guard visited.insert(ObjectIdentifier(s)).inserted else { return }
             if case .variable(let v) = s.op { variablesUsed.insert(v) }
             s.args.forEach(collectVariables)
         }
@@ -339,9 +358,6 @@ enum Show {
         let wrt = wrtNames.map { names in names.compactMap { f.proto.parameters.firstIndex(of: $0) } }
         do {
             let shown = try analyse(vm, function, name: name, wrt: wrt, at: atValues)
-            if let wrt, let k = wrt.first(where: { $0 >= shown.parameters.count }) {
-                throw c.error(.argument, "'\(f.proto.parameters[k])' has no example value", atArgumentOffset: 0)
-            }
             vm.write(shown.text(width: width))
         } catch var e as ADLError {
             if e.location == nil { e.location = c.location; e.file = c.file }

@@ -46,7 +46,9 @@ enum S {
     /// has `e`'s shape: `ones_like(x)` for `ones_like(2 * x + 1)`, `x.size` for
     /// `(2 * x).size`. Else `e` itself.
     static func witness(_ e: Sym) -> Sym {
+        var seen = Set<ObjectIdentifier>()
         func find(_ s: Sym) -> Sym? {
+            guard seen.insert(ObjectIdentifier(s)).inserted else { return nil }
             if case .variable = s.op, s.shape == e.shape { return s }
             switch s.op {
             case .add, .mul, .pow, .binary:

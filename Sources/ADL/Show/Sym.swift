@@ -55,6 +55,9 @@ final class Sym: Hashable, CustomStringConvertible {
     let op: Op
     let args: [Sym]
     let shape: [Int]
+    /// The number of nodes of the tree (shared subtrees counted at each use), saturating:
+    /// what printing it without names would cost (SymbolicGradient caps it).
+    let treeSize: Int
     private let hash: Int
     /// The canonical text, used to order terms and factors deterministically.
     private(set) lazy var key: String = ADLPrinter.flat(self)
@@ -63,6 +66,9 @@ final class Sym: Hashable, CustomStringConvertible {
         self.op = op
         self.args = args
         self.shape = shape
+        var size = 1
+        for a in args { size = size.addingReportingOverflow(a.treeSize).overflow ? Int.max : size + a.treeSize }
+        treeSize = size
         var h = Hasher()
         h.combine(op)
         for a in args { h.combine(a.hash) }
@@ -95,7 +101,9 @@ final class Sym: Hashable, CustomStringConvertible {
 
     /// The number of operations in the printed form (operators, calls, indexing,
     /// attributes; a leading minus counts as one): the size the simplifier minimises.
-    var operationCount: Int {
+    private(set) lazy var operationCount: Int = countOperations()
+
+    private func countOperations() -> Int {
         switch op {
         case .number(let x): return x < 0 ? 1 : 0
         case .variable, .literal: return 0
@@ -123,10 +131,18 @@ final class Sym: Hashable, CustomStringConvertible {
 
     /// This tree with every node equal to a key of `map` replaced by its value.
     func substituting(_ map: [Sym: Sym]) -> Sym {
-        if let r = map[self] { return r }
-        if args.isEmpty { return self }
-        let new = args.map { $0.substituting(map) }
-        if new == args { return self }
-        return Sym(op, new, shape: shape)
+        var done: [ObjectIdentifier: Sym] = [:]
+        return substituting(map, &done)
+    }
+
+    private func substituting(_ map: [Sym: Sym], _ done: inout [ObjectIdentifier: Sym]) -> Sym {
+        if let r = done[ObjectIdentifier(self)] { return r }
+        var result = self
+        if let r = map[self] { result = r } else if !args.isEmpty {
+            let new = args.map { $0.substituting(map, &done) }
+            if new != args { result = Sym(op, new, shape: shape) }
+        }
+        done[ObjectIdentifier(self)] = result
+        return result
     }
 }

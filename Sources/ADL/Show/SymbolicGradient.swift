@@ -42,9 +42,21 @@ struct SymbolicGradient {
     /// The expression of node `n`.
     mutating func sym(_ n: Int) throws -> Sym {
         if let s = forward[n] { return s }
-        let s = try build(n)
+        let s = try checked(try build(n), n)
         forward[n] = s
         return s
+    }
+
+    /// The printer simplifies trees, not graphs: past this many nodes (a loop
+    /// squaring its value, say) a gradient is too large to print.
+    static let maximumTreeSize = 20_000
+
+    private func checked(_ s: Sym, _ n: Int) throws -> Sym {
+        guard s.treeSize > SymbolicGradient.maximumTreeSize else { return s }
+        var e = ADLError(.value, "the gradient is too large to print (an expression of over \(SymbolicGradient.maximumTreeSize) operations here)",
+                         at: trace.nodes[n].location ?? .unknown, in: nil)
+        e.notes.append("dis(grad(f), x) shows the gradient's bytecode")
+        throw e
     }
 
     private func shape(_ n: Int) -> [Int] {
@@ -171,8 +183,9 @@ struct SymbolicGradient {
             let node = trace.nodes[n]
             if case .input = node.primitive { continue }
             let g = S.add(parts)
-            let contributions = try rule(n, g)
+            let contributions = try rule(n, try checked(g, n))
             for (k, c) in contributions {
+                _ = try checked(c, n)
                 let target = node.operands[k]
                 guard live[target] else { continue }
                 adjoint[target, default: []].append(try unbroadcast(c, from: n, to: target))
@@ -206,7 +219,7 @@ struct SymbolicGradient {
             g = S.call("sum", [g], keywords: [("axis", S.literal(axes.count == 1 ? "0" : "(" + axes.map(String.init).joined(separator: ", ") + ")"))],
                        shape: Array(full.dropFirst(lead)))
         }
-        for (i, d) in want.enumerated() where d == 1 && g.shape[i] != 1 {
+        for (i, d) in want.enumerated() where d == 1 && i < g.shape.count && g.shape[i] != 1 {
             var s = g.shape
             s[i] = 1
             g = S.call("sum", [g], keywords: [("axis", S.literal(String(i))), ("keepdims", S.literal("True"))], shape: s)
