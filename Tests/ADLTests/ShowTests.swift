@@ -32,6 +32,46 @@ final class ShowTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 40, "fewer gradients checked than the golden set holds")
     }
 
+    /// emit(g) round-trips through a file: the script it is written into runs under
+    /// the adl binary and computes what grad(f) does.
+    func testEmittedSourceRunsFromAFile() throws {
+        guard let adl = GoldenTests.adlBinary() else { XCTFail("adl binary not found"); return }
+        let definitions = """
+        W = array([[1.0, -2.0], [0.5, 3.0], [2.0, 1.0]])
+        def loss(x, b):
+            h = tanh(x @ W + b)
+            return sum(h ** 2) + mean(x ** 2)
+        def rosen(x):
+            d = x[1:] - x[:-1] ** 2
+            return sum(100 * d ** 2 + (1 - x[:-1]) ** 2)
+
+        """
+        let vm = VM()
+        vm.write = { _ in }
+        try vm.run(source: SourceFile(name: "defs", text: definitions), echo: false)
+        let lossSource = try Show.analyse(vm, try XCTUnwrap(vm.globals.value(of: "loss")), name: "loss", wrt: nil,
+                                          at: [.array(try NDArray(shape: [4, 3], values: (0..<12).map { 0.1 * Double($0) - 0.5 })),
+                                               .array(try NDArray(shape: [2], values: [0.3, -0.2]))]).source()
+        let rosenSource = try Show.analyse(vm, try XCTUnwrap(vm.globals.value(of: "rosen")), name: "rosen", wrt: nil, at: nil).source()
+        let script = definitions + lossSource + rosenSource + """
+        random.seed(1)
+        x = random.randn(5, 3)
+        b = random.randn(2)
+        got = grad_loss(x, b)
+        want = grad(loss, argnums=(0, 1))(x, b)
+        print(allclose(got[0], want[0], rtol=1e-12, atol=0), allclose(got[1], want[1], rtol=1e-12, atol=0))
+        z = random.randn(7)
+        print(allclose(grad_rosen(z), grad(rosen)(z), rtol=1e-12, atol=0))
+
+        """
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("adl-emit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try script.write(to: directory.appendingPathComponent("emitted.adl"), atomically: true, encoding: .utf8)
+        let result = try GoldenTests.run(adl, arguments: ["emitted.adl"], in: directory, timeout: 20)
+        XCTAssertEqual(result.stdout, "True True\nTrue\n", "stderr: \(result.stderr)\n\(script)")
+    }
+
     /// Checks one `grad NAME [wrt a, b] [at EXPR, ...]` line; returns 1.
     func check(_ vm: VM, command: String, file: String) throws -> Int {
         var rest = Substring(command.dropFirst(5))
@@ -48,6 +88,12 @@ final class ShowTests: XCTestCase {
         let wrt = wrtNames.map { $0.compactMap { f.proto.parameters.firstIndex(of: $0) } }
         let at = try atText.map { try Show.evaluate(vm, $0, Command(name: "grad", argument: "", location: .unknown, file: nil)) }
         let shown = try Show.analyse(vm, function, name: name, wrt: wrt, at: at)
+        // What `grad f` prints is what emit compiles: each right-hand side, unwrapped, is in the source.
+        let source = shown.source().filter { !$0.isWhitespace }
+        for line in shown.text(width: 80).replacingOccurrences(of: "\n    ", with: " ").split(separator: "\n") {
+            let rhs = line.components(separatedBy: " = ").dropFirst().joined(separator: " = ").filter { !$0.isWhitespace }
+            XCTAssertTrue(source.contains(rhs), "\(file): grad \(name): '\(line)' is not in\n\(shown.source())")
+        }
         try vm.run(source: SourceFile(name: "<emit>", text: shown.source()), echo: false)
         let emitted = try XCTUnwrap(vm.globals.value(of: "grad_" + name))
         let argnums = wrt ?? Array(0..<shown.examples.count)

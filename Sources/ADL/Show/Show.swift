@@ -349,7 +349,8 @@ enum Show {
                 } while text.first == "," && { text = text.dropFirst(); return true }()
                 wrtNames = names
             } else if keyword == "at" {
-                atValues = try evaluate(vm, String(text), c)
+                let expressionOffset = c.argument.unicodeScalars.count - text.unicodeScalars.count
+                atValues = try evaluate(vm, String(text), c, offset: expressionOffset)
                 text = ""
             } else {
                 throw c.error(.syntax, "expected 'wrt' or 'at' after 'grad \(name)', found '\(keyword)'", atArgumentOffset: offset + 1)
@@ -366,17 +367,40 @@ enum Show {
         }
     }
 
-    /// The values of `EXPR, ...` in the session.
-    static func evaluate(_ vm: VM, _ text: String, _ c: Command) throws -> [Value] {
+    /// The values of `EXPR, ...` (at `offset` in the command's argument) in the session.
+    /// An error in them points into the command line.
+    static func evaluate(_ vm: VM, _ text: String, _ c: Command, offset: Int = 0) throws -> [Value] {
         let helper = "__grad_at__"
-        let source = SourceFile(name: c.file?.name ?? "<command>", text: "def \(helper)():\n    return (\(text),)\n")
-        try vm.run(source: source, echo: false)
-        guard let fn = vm.globals.value(of: helper) else { return [] }
-        let slot = vm.globals.slot(for: helper)
-        defer { vm.globals[slot] = .undefined }
-        let v = try vm.call(fn, Arguments([]))
-        if case .tuple(let t) = v { return t.items }
-        return [v]
+        let prefix = "    return ("
+        let source = SourceFile(name: "<grad at>", text: "def \(helper)():\n\(prefix)\(text),)\n")
+        // A syntax error, located in the expression itself.
+        let alone = SourceFile(name: "<grad at>", text: text)
+        do {
+            _ = try Parser.parseExpression(alone)
+        } catch var e as ADLError {
+            let column = min(max(0, Int(e.location?.column ?? 1) - 1), text.unicodeScalars.count)
+            e.location = c.location(inArgument: offset + column)
+            e.file = c.file
+            throw e
+        }
+        do {
+            try vm.run(source: source, echo: false)
+            guard let fn = vm.globals.value(of: helper) else { return [] }
+            let slot = vm.globals.slot(for: helper)
+            defer { vm.globals[slot] = .undefined }
+            let v = try vm.call(fn, Arguments([]))
+            if case .tuple(let t) = v { return t.items }
+            return [v]
+        } catch var e as ADLError where e.file === source || e.location == nil {
+            // Column k of the helper's second line is column k - prefix of the expression.
+            var column = 0
+            if let l = e.location, l.line == 2 { column = max(0, Int(l.column) - 1 - prefix.count) }
+            column = min(column, text.unicodeScalars.count)
+            e.location = c.location(inArgument: offset + column)
+            e.file = c.file
+            e.trace = []
+            throw e
+        }
     }
 }
 
