@@ -192,7 +192,10 @@ enum Show {
         let trace = Trace(enclosing: outer)
         trace.variableNames = [:]
         vm.activeTrace = trace
-        defer { vm.activeTrace = outer }
+        // What the function prints while it runs at placeholders is not the user's output.
+        let write = vm.write
+        vm.write = { _ in }
+        defer { vm.activeTrace = outer; vm.write = write }
         var inputs: [Int] = []
         var traced: [Value] = []
         for (k, v) in arguments.enumerated() {

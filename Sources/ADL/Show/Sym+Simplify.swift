@@ -155,6 +155,16 @@ enum S {
             return da != db ? da > db : a.key < b.key
         }
         if constant != 0 || out.isEmpty { out.append(num(constant)) }
+        // t * ones_like(v) needs no ones_like when another term gives the sum its shape.
+        if out.count > 1 {
+            for (k, t) in out.enumerated() {
+                guard case .mul = t.op, t.args.contains(where: isOnesLike) else { continue }
+                let others = out.enumerated().filter { $0.offset != k }.map(\.element)
+                guard broadcast(others) == shape else { continue }
+                let rest = t.args.filter { !isOnesLike($0) }
+                out[k] = rest.count == 1 ? rest[0] : Sym(.mul, rest, shape: broadcast(rest))
+            }
+        }
         var result = out.count == 1 ? out[0] : Sym(.add, out, shape: broadcast(out))
         if out.count > 1 { result = pullCommonFactor(result) }
         return widen(result, to: shape, from: terms)
@@ -274,8 +284,11 @@ enum S {
             }
         }
         // k * where(c, a, b) is where(c, k * a, k * b): one where, no product of masks.
-        if let w = out.firstIndex(where: isWhere), out.filter(isWhere).count == 1, out.count > 1 || c != 1 {
-            let others = [num(c)] + out.enumerated().filter { $0.offset != w }.map(\.element)
+        // (A broadcast `ones_like` stays outside.)
+        let broadcasts = out.filter(isOnesLike)
+        if let w = out.firstIndex(where: isWhere), out.filter(isWhere).count == 1,
+           out.count - broadcasts.count > 1 || c != 1 {
+            let others = [num(c)] + out.enumerated().filter { $0.offset != w && !isOnesLike($0.element) }.map(\.element)
             let f = out[w]
             // (A branch need not keep its shape: where broadcasts it.)
             func branch(_ b: Sym) -> Sym {
@@ -283,7 +296,8 @@ enum S {
                 if case .call("zeros_like", _) = p.op { return zero }
                 return p
             }
-            return widen(whereCall(f.args[0], branch(f.args[1]), branch(f.args[2])), to: shape, from: items)
+            let pushed = whereCall(f.args[0], branch(f.args[1]), branch(f.args[2]))
+            return widen(broadcasts.isEmpty ? pushed : mul([pushed] + broadcasts), to: shape, from: items)
         }
         out.sort(by: factorOrder)
         var result: Sym

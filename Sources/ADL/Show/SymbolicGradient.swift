@@ -296,6 +296,7 @@ struct SymbolicGradient {
         let node = trace.nodes[n]
         let base = try sym(node.operands[0])
         guard case .index(let parts) = try sym(n).op else { throw unsupported("this index", n) }
+        let scalarCotangent = g.isScalar ? g : nil
         let g = try materialise(g, n)
         var widths: [(Int, Int)] = []
         var padable = true
@@ -317,6 +318,30 @@ struct SymbolicGradient {
             let text = widths.count == 1 ? "(\(widths[0].0), \(widths[0].1))"
                 : "(" + widths.map { "(\($0.0), \($0.1))" }.joined(separator: ", ") + ")"
             return S.call("pad", [g, S.literal(text)], shape: base.shape)
+        }
+        // One integer index among full slices (`x[i]`, `x[:, i]`): g where the
+        // position along that axis is i, broadcast back along the others.
+        let full = IndexPart.slice(nil, nil, nil)
+        let intAxes = parts.indices.filter { if case .int = parts[$0] { return true }; return false }
+        if intAxes.count == 1, parts.allSatisfy({ $0 == full || { if case .int = $0 { return true }; return false }($0) }) {
+            let k = intAxes[0]
+            guard case .int(let i) = parts[k] else { throw unsupported("this index", n) }
+            let rank = base.shape.count
+            let length = S.length(base, axis: k)
+            let position = i >= 0 ? S.num(Double(i)) : S.add(length, S.num(Double(i)))
+            var mask = S.binary("==", S.call("arange", [length], shape: [base.shape[k]]), position, shape: [base.shape[k]])
+            var maskShape = [base.shape[k]]
+            for _ in (k + 1)..<max(k + 1, rank) {
+                maskShape.append(1)
+                mask = S.call("expand_dims", [mask, S.num(-1)], shape: maskShape)
+            }
+            var spread = scalarCotangent ?? g
+            if !spread.isScalar {
+                var s = g.shape
+                s.insert(1, at: min(k, s.count))
+                spread = S.call("expand_dims", [g, S.num(Double(k))], shape: s)
+            }
+            return S.fill(S.whereCall(mask, spread, S.zero), like: base)
         }
         var ints: [Int] = []
         for p in parts {
@@ -390,9 +415,11 @@ struct SymbolicGradient {
             var d = try reduced(g, n, input: a, axis: arg(1, "axis"), keepdims: arg(2, "keepdims"))
             if name == "mean" { d = S.div(d, count(a, axis: arg(1, "axis"))) }
             return one(d)
-        case "logsumexp":
-            guard arg(1, "axis") == nil else { break }
-            return one(S.mul(g, f("exp", S.sub(a, out))))                                // e^(a - lse)
+        case "logsumexp":                                                                // e^(a - lse)
+            guard let axis = arg(1, "axis") else { return one(S.mul(g, f("exp", S.sub(a, out)))) }
+            let kept = S.call("logsumexp", [a], keywords: [("axis", axis), ("keepdims", S.literal("True"))],
+                              shape: keptShape(a.shape, axis))
+            return one(S.mul(try reduced(g, n, input: a, axis: axis, keepdims: arg(2, "keepdims")), f("exp", S.sub(a, kept))))
         case "softmax", "log_softmax":
             let g = try materialise(g, n)
             let axis = arg(1, "axis") ?? S.num(-1)
