@@ -38,7 +38,7 @@ extension Library {
             }
             format = s.value
         }
-        let (function, argnums, name) = Show.target(g)
+        let (function, argnums, name) = Show.target(g, vm)
         let examples = Array(args.positional.dropFirst())
         let shown = try Show.analyse(vm, function, name: name, wrt: argnums, at: examples.isEmpty ? nil : examples)
         return (shown, format)

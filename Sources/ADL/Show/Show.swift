@@ -294,16 +294,23 @@ enum Show {
     // MARK: - Entry points
 
     /// The function, argnums and name behind `g` (a `grad(f)` or a function).
-    static func target(_ g: Value) -> (Value, [Int]?, String) {
+    static func target(_ g: Value, _ vm: VM) -> (Value, [Int]?, String) {
         if case .builtin(let b) = g, let d = b.payload as? Differentiator {
-            return (d.function, d.argnums, displayName(d.function))
+            return (d.function, d.argnums, displayName(d.function, vm))
         }
-        return (g, nil, displayName(g))
+        return (g, nil, displayName(g, vm))
     }
 
-    static func displayName(_ f: Value) -> String {
+    /// A def's name; for a lambda, the global it is stored in (`loss = lambda ...`), else `f`.
+    static func displayName(_ f: Value, _ vm: VM) -> String {
         let n = Library.functionName(f)
-        return n.first.map { $0.isLetter || $0 == "_" } == true ? n : "f"
+        if n.first.map({ $0.isLetter || $0 == "_" }) == true { return n }
+        if case .function(let fo) = f {
+            for (i, name) in vm.globals.names.enumerated() {
+                if case .function(let other) = vm.globals[i], other === fo { return name }
+            }
+        }
+        return "f"
     }
 
     /// Runs the `grad` command: `grad f`, `grad f wrt x, y`, `grad f at EXPR, ...`.
