@@ -163,10 +163,12 @@ enum Show {
         throw e
     }
 
-    /// An error that other placeholder shapes would not avoid: the printer's own
-    /// (an unsupported operation, a branch, a shape-dependent form, a size limit).
+    /// An error that other placeholder shapes would not avoid: an interrupt (Ctrl-C,
+    /// a time limit) or the memory limit, and the printer's own (an unsupported
+    /// operation, a branch, a shape-dependent form, a size limit).
     static func isFinal(_ e: ADLError) -> Bool {
-        e.kind == .notImplemented || e.message.contains("branches on the value") || e.message.contains("depends on the shapes")
+        e.kind == .interrupt || e.kind == .memory || e.kind == .notImplemented
+            || e.message.contains("branches on the value") || e.message.contains("depends on the shapes")
             || e.message.contains("too large to print")
     }
 
