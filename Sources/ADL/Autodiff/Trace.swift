@@ -66,6 +66,11 @@ public final class Trace {
     var location: SourceLocation?
     /// True while the reverse pass sets `location` itself (to the node it differentiates).
     var pinsLocation = false
+    // MARK: Hook for the gradient printer (Show/): variable names
+    /// When non-nil, the name of the local variable each traced node was stored
+    /// to (the first one seen), filled in by `VM.noteLocalNames` while tracing.
+    /// Nil (the default) costs nothing: only `grad f`/`show` turn it on.
+    public var variableNames: [Int: String]?
 
     /// Where a variable read by the function but not made by it lives.
     public enum Source {

@@ -10,6 +10,20 @@ extension VM {
         let locations = frame.function.proto.chunk.locations
         let at = frames.topIP - 1
         if at >= 0 && at < locations.count { trace.location = locations[at] }
+        if trace.variableNames != nil { noteLocalNames(trace, frame) }
+    }
+
+    // MARK: Hook for the gradient printer (Show/)
+    /// Records which traced values the running function's locals hold, so the
+    /// printer can name a shared subexpression after the user's variable.
+    /// Runs before each traced operation, only when `trace.variableNames` is on.
+    private func noteLocalNames(_ trace: Trace, _ frame: Frame) {
+        let proto = frame.function.proto
+        for (i, name) in proto.localNames.enumerated() where i >= proto.parameters.count {
+            let slot = stack[frame.base + i]
+            guard slot.tag == .array, let n = trace.node(of: slot.value()) else { continue }
+            if trace.variableNames?[n] == nil { trace.variableNames?[n] = name }
+        }
     }
 
     /// A builtin called with traced arguments.

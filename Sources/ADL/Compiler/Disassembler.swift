@@ -2,7 +2,9 @@
 // (meaning)`, then the functions defined inside, indented. `dis(f)` prints it.
 
 public enum Disassembler {
-    public static func disassemble(_ proto: FunctionProto, indent: String = "") -> String {
+    /// `globals` and `builtins` name the operands of LOAD_GLOBAL and LOAD_BUILTIN when given.
+    public static func disassemble(_ proto: FunctionProto, indent: String = "", globals: [String] = [],
+                                   builtins: [String] = []) -> String {
         let chunk = proto.chunk
         var out = "\(indent)function \(proto.name)(\(proto.parameters.joined(separator: ", ")))"
         out += " locals=\(proto.localCount) stack=\(proto.maxStack)\n"
@@ -12,16 +14,16 @@ public enum Disassembler {
             let lineText = loc.line != lastLine ? String(loc.line) : ""
             lastLine = loc.line
             var line = indent + pad(lineText, 5) + pad(String(i), 5) + pad(ins.op.mnemonic, 22)
-            line += operands(ins, proto)
+            line += operands(ins, proto, globals: globals, builtins: builtins)
             out += line.trimmingTrailingSpaces() + "\n"
         }
         for inner in chunk.functions {
-            out += "\n" + disassemble(inner, indent: indent + "    ")
+            out += "\n" + disassemble(inner, indent: indent + "    ", globals: globals, builtins: builtins)
         }
         return out
     }
 
-    static func operands(_ ins: Instruction, _ proto: FunctionProto) -> String {
+    static func operands(_ ins: Instruction, _ proto: FunctionProto, globals: [String] = [], builtins: [String] = []) -> String {
         let a = Int(ins.a), b = Int(ins.b)
         let chunk = proto.chunk
         func local(_ i: Int) -> String { i < proto.localNames.count ? proto.localNames[i] : "?" }
@@ -32,8 +34,10 @@ public enum Disassembler {
             return "\(a) (\(local(a)))"
         case .loadFree, .storeFree:
             return "\(a) (\(a < proto.freeNames.count ? proto.freeNames[a] : "?"))"
-        case .loadGlobal, .storeGlobal, .deleteGlobal, .loadBuiltin:
-            return "\(a)"
+        case .loadGlobal, .storeGlobal, .deleteGlobal:
+            return a >= 0 && a < globals.count ? "\(a) (\(globals[a]))" : "\(a)"
+        case .loadBuiltin:
+            return a >= 0 && a < builtins.count ? "\(a) (\(builtins[a]))" : "\(a)"
         case .jump, .loop, .jumpIfFalse, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .forIterator:
             return "\(a) (to \(a))"
         case .rangePrepare:

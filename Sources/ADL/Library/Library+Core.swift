@@ -122,14 +122,14 @@ extension Library {
                 if rest.positional.isEmpty {
                     throw ADLError.argument("dis(\(b.name), ...) needs example arguments: the gradient is compiled for their shapes")
                 }
-                vm.write(Disassembler.disassemble(try d.compiled(vm, rest)))
+                vm.write(Disassembler.disassemble(try d.compiled(vm, rest), globals: vm.globals.names, builtins: vm.builtins.names))
                 return .none
             }
             let p = try args.bind("dis", ["f"], required: 1)
             guard case .function(let f) = p[0] ?? .none else {
                 throw ADLError.type("dis() needs a function defined in ADL, not '\((p[0] ?? .none).typeName)'")
             }
-            vm.write(Disassembler.disassemble(f.proto))
+            vm.write(Disassembler.disassemble(f.proto, globals: vm.globals.names, builtins: vm.builtins.names))
             return .none
         }
         t.register("help") { vm, args in

@@ -19,6 +19,7 @@ public enum Library {
         registerLinearAlgebra(table)
         registerAutodiff(table)
         registerOptimize(table)
+        registerShow(table)
         registerMethods(table)
         registerIO(table)
         table.constants = [("pi", .float(Double.pi)), ("e", .float(M_E)), ("inf", .float(.infinity)),

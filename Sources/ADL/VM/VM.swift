@@ -57,6 +57,7 @@ public final class VM {
         self.globals = Globals(builtins: builtins)
         self.stackCapacity = stackCapacity
         self.stack = UnsafeMutablePointer<Slot>.allocate(capacity: stackCapacity)
+        commands["grad"] = Show.command    // the gradient printer (Show/Show.swift)
     }
 
     deinit {

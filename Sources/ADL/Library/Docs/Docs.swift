@@ -34,7 +34,7 @@ public struct BuiltinDoc: Sendable {
 public enum Docs {
     /// Every documented builtin, family by family.
     public static let all: [BuiltinDoc] = core + creation + random + elementwise + reductions + statistics
-        + shape + joining + linearAlgebra + io + autodiff + optimize
+        + shape + joining + linearAlgebra + io + autodiff + optimize + show
 
     /// The entry for `name` (`np.` and `numpy.` prefixes are ignored).
     public static func entry(_ name: String) -> BuiltinDoc? {
