@@ -31,7 +31,7 @@ enum ADLPrinter {
         var buffer = [CChar](repeating: 0, count: 40)
         for digits in 1...15 {
             _ = withVaList([Int32(digits), x]) { vsnprintf(&buffer, buffer.count, "%.*g", $0) }
-            let text = String(cString: buffer)
+            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if let y = Double(text), Swift.abs(y - x) <= 4 * x.ulp { return Formatting.repr(.float(y)) }
         }
         return Formatting.repr(.float(x))
