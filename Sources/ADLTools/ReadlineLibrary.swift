@@ -5,6 +5,7 @@
 
 @preconcurrency import CReadline
 @preconcurrency import Glibc
+import ADL
 
 /// The parts of readline the REPL uses: functions, and pointers to its variables.
 struct ReadlineLibrary: @unchecked Sendable {
@@ -51,14 +52,11 @@ struct ReadlineLibrary: @unchecked Sendable {
 
     /// Opens the library; nil when it or any symbol is missing.
     static func open() -> ReadlineLibrary? {
-        guard layoutChecked, let handle = dlopen("libreadline.so.8", RTLD_NOW | RTLD_LOCAL)
-                ?? dlopen("libreadline.so", RTLD_NOW | RTLD_LOCAL) else { return nil }
-        func function<T>(_ name: String, _: T.Type) -> T? {
-            dlsym(handle, name).map { unsafeBitCast($0, to: T.self) }
-        }
-        func variable<T>(_ name: String, _: T.Type) -> UnsafeMutablePointer<T>? {
-            dlsym(handle, name).map { $0.assumingMemoryBound(to: T.self) }
-        }
+        guard layoutChecked,
+              case .success(let library) = SharedLibrary.open(["libreadline.so.8", "libreadline.so"], global: false)
+        else { return nil }
+        func function<T>(_ name: String, _ type: T.Type) -> T? { library.function(name, type) }
+        func variable<T>(_ name: String, _ type: T.Type) -> UnsafeMutablePointer<T>? { library.variable(name, type) }
         guard let readline = function("readline", adl_readline_t.self),
               let addHistory = function("add_history", adl_add_history_t.self),
               let readHistory = function("read_history", adl_read_history_t.self),

@@ -7,10 +7,7 @@ import XCTest
 
 final class AutodiffTests: XCTestCase {
     func run(_ source: String, vm: VM = VM()) throws -> String {
-        var out = ""
-        vm.write = { out += $0 }
-        try vm.run(source: SourceFile(name: "<test>", text: source), echo: true)
-        return out
+        try TestPrograms.run(source, vm: vm)
     }
 
     /// The Differentiator behind global `name` (a gradient function).

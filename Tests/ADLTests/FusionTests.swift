@@ -8,22 +8,9 @@ import XCTest
 @testable import ADL
 
 final class FusionTests: XCTestCase {
-    func run(_ source: String) throws -> String {
-        let vm = VM()
-        var out = ""
-        vm.write = { out += $0 }
-        try vm.run(source: SourceFile(name: "<test>", text: source), echo: true)
-        return out
-    }
+    func run(_ source: String) throws -> String { try TestPrograms.run(source) }
 
-    func failure(_ source: String) -> ADLError? {
-        do {
-            _ = try run(source)
-            return nil
-        } catch {
-            return error as? ADLError
-        }
-    }
+    func failure(_ source: String) -> ADLError? { TestPrograms.failure(source) }
 
     func testFusedInstructionsAreMade() throws {
         let out = try run("""

@@ -67,11 +67,7 @@ final class GradientRuleTests: XCTestCase {
 
     /// Runs `source` and returns what it printed.
     func run(_ source: String) throws -> String {
-        let vm = VM()
-        var out = ""
-        vm.write = { out += $0 }
-        try vm.run(source: SourceFile(name: "<rule>", text: source), echo: false)
-        return out
+        try TestPrograms.run(source, name: "<rule>", echo: false)
     }
 
     /// An input of `shape` spread over [lo, hi] without repeated values (no ties, no kinks).

@@ -8,10 +8,7 @@ import XCTest
 
 final class OptimizeTests: XCTestCase {
     func run(_ source: String, vm: VM) throws -> String {
-        var out = ""
-        vm.write = { out += $0 }
-        try vm.run(source: SourceFile(name: "<test>", text: source), echo: true)
-        return out
+        try TestPrograms.run(source, vm: vm)
     }
 
     /// A VM with `press_ctrl_c()`, which raises the interrupt flag as the SIGINT handler does.

@@ -7,23 +7,12 @@ import XCTest
 final class VMTests: XCTestCase {
     /// Runs `source` (echoing expression statements) and returns what it printed.
     func run(_ source: String, echo: Bool = true) throws -> String {
-        let vm = VM()
-        var out = ""
-        vm.write = { out += $0 }
-        try vm.run(source: SourceFile(name: "<test>", text: source), echo: echo)
-        return out
+        try TestPrograms.run(source, echo: echo)
     }
 
     /// Runs `source` and returns the error it raises.
     func failure(_ source: String) -> ADLError? {
-        do {
-            _ = try run(source)
-            return nil
-        } catch let error as ADLError {
-            return error
-        } catch {
-            return nil
-        }
+        TestPrograms.failure(source)
     }
 
     func testArithmeticFollowsPython() throws {

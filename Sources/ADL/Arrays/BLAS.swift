@@ -28,13 +28,15 @@ enum BLAS {
     static let functions: Functions = load()
 
     private static func load() -> Functions {
-        // RTLD_GLOBAL: later libraries (LAPACKE's chain) see these symbols first, as before.
-        guard let handle = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_GLOBAL) else {
-            stop(dlerror().map { String(cString: $0) } ?? "it could not be opened")
+        // Global: later libraries (LAPACKE's chain) see these symbols first, as when linked.
+        let library: SharedLibrary
+        switch SharedLibrary.open(["libopenblas.so.0"], global: true) {
+        case .success(let opened): library = opened
+        case .failure(let failure): stop(failure.message)
         }
-        func symbol<T>(_ name: String, _: T.Type) -> T {
-            guard let p = dlsym(handle, name) else { stop("\(name) is missing from the library") }
-            return unsafeBitCast(p, to: T.self)
+        func symbol<T>(_ name: String, _ type: T.Type) -> T {
+            guard let f = library.function(name, type) else { stop("\(name) is missing from the library") }
+            return f
         }
         return Functions(ddot: symbol("cblas_ddot", adl_cblas_ddot_t.self),
                          dswap: symbol("cblas_dswap", adl_cblas_dswap_t.self),

@@ -29,17 +29,15 @@ enum LAPACKE {
         }
         // OpenBLAS first, as when it was linked: LAPACK's BLAS calls resolve to it.
         _ = BLAS.functions
-        guard let handle = dlopen("liblapacke.so.3", RTLD_NOW | RTLD_GLOBAL) else {
-            return failure(dlerror().map { String(cString: $0) } ?? "it could not be opened")
+        let library: SharedLibrary
+        switch SharedLibrary.open(["liblapacke.so.3"], global: true) {
+        case .success(let opened): library = opened
+        case .failure(let opening): return failure(opening.message)
         }
-        func symbol<T>(_ name: String, _: T.Type) -> T? {
-            guard let p = dlsym(handle, name) else { return nil }
-            return unsafeBitCast(p, to: T.self)
-        }
-        guard let getrf = symbol("LAPACKE_dgetrf_work", adl_dgetrf_work_t.self),
-              let getrs = symbol("LAPACKE_dgetrs_work", adl_dgetrs_work_t.self),
-              let potrf = symbol("LAPACKE_dpotrf_work", adl_dpotrf_work_t.self),
-              let gesdd = symbol("LAPACKE_dgesdd_work", adl_dgesdd_work_t.self) else {
+        guard let getrf = library.function("LAPACKE_dgetrf_work", adl_dgetrf_work_t.self),
+              let getrs = library.function("LAPACKE_dgetrs_work", adl_dgetrs_work_t.self),
+              let potrf = library.function("LAPACKE_dpotrf_work", adl_dpotrf_work_t.self),
+              let gesdd = library.function("LAPACKE_dgesdd_work", adl_dgesdd_work_t.self) else {
             return failure("a function is missing from the library")
         }
         return .success(Functions(dgetrf: getrf, dgetrs: getrs, dpotrf: potrf, dgesdd: gesdd))

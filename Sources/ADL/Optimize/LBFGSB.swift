@@ -196,14 +196,16 @@ enum LBFGSBLibrary {
         func failure(_ why: String) -> Result<Functions, ADLError> {
             .failure(ADLError(.io, "optimisation needs L-BFGS-B 3.0 (liblbfgsb.so.0, Debian package liblbfgsb0): \(why)"))
         }
-        guard let handle = dlopen("liblbfgsb.so.0", RTLD_NOW | RTLD_GLOBAL) else {
-            return failure(dlerror().map { String(cString: $0) } ?? "it could not be opened")
+        let library: SharedLibrary
+        switch SharedLibrary.open(["liblbfgsb.so.0"], global: true) {
+        case .success(let opened): library = opened
+        case .failure(let opening): return failure(opening.message)
         }
-        guard let setulb = dlsym(handle, "setulb_"), let dcsrch = dlsym(handle, "dcsrch_") else {
+        guard let setulb = library.function("setulb_", adl_setulb_t.self),
+              let dcsrch = library.function("dcsrch_", adl_dcsrch_t.self) else {
             return failure("a routine is missing from the library")
         }
-        return .success(Functions(setulb: unsafeBitCast(setulb, to: adl_setulb_t.self),
-                                  dcsrch: unsafeBitCast(dcsrch, to: adl_dcsrch_t.self)))
+        return .success(Functions(setulb: setulb, dcsrch: dcsrch))
     }
 }
 

@@ -566,20 +566,13 @@ extension Primitive {
 
 /// Text helpers shared by the printers.
 enum ShowText {
+    /// The comparison, floor-division, modulo and logical operators a printed gradient
+    /// can hold (the arithmetic ones are built by the simplifier's own nodes).
+    static let printableOperators: Set<OpCode> = [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual,
+                                                  .floorDiv, .mod, .bitAnd, .bitOr]
+
     static func operatorText(_ op: OpCode) -> String? {
-        switch op {
-        case .less: return "<"
-        case .lessEqual: return "<="
-        case .greater: return ">"
-        case .greaterEqual: return ">="
-        case .equal: return "=="
-        case .notEqual: return "!="
-        case .floorDiv: return "//"
-        case .mod: return "%"
-        case .bitAnd: return "&"
-        case .bitOr: return "|"
-        default: return nil
-        }
+        printableOperators.contains(op) ? Operators.symbol(op) : nil
     }
 
     /// A small array as an ADL list display: `array([1.0, 2.0])`.

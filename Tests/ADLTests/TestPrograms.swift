@@ -1,0 +1,25 @@
+// Running a small ADL program in-process, the way most unit tests do: one
+// place for it, so every suite captures output and errors the same way.
+
+@testable import ADL
+
+enum TestPrograms {
+    /// Runs `source` in `vm` (echoing expression statements unless `echo` is false)
+    /// and returns what it printed.
+    static func run(_ source: String, vm: VM = VM(), name: String = "<test>", echo: Bool = true) throws -> String {
+        var out = ""
+        vm.write = { out += $0 }
+        try vm.run(source: SourceFile(name: name, text: source), echo: echo)
+        return out
+    }
+
+    /// The ADL error `source` raises, or nil when it runs through.
+    static func failure(_ source: String, vm: VM = VM()) -> ADLError? {
+        do {
+            _ = try run(source, vm: vm)
+            return nil
+        } catch {
+            return error as? ADLError
+        }
+    }
+}
