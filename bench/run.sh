@@ -31,7 +31,8 @@
 #   VENV     Python env for the peers  (default: .venv; numpy and threadpoolctl added when missing)
 #   ONLY     workloads to run, e.g. ONLY="B1 B4 L1"   (default: all)
 #   B11_RUNS startup runs per command  (default: 20)
-#   JAX_VENV a Python env with jax for the jax peers when .venv has none (default: none)
+#   JAX_VENV a Python env with jax (and scipy, threadpoolctl) for the jax peers of B5-B12
+#            when .venv has no jax (default: none)
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every timed command, ADL and peers.
 set -uo pipefail
 
@@ -137,7 +138,15 @@ fi
 
 # --- B5-B12: differentiation (issue 4) ------------------------------------------------------
 # The peers are autograd (in the venv of the differential tests) and jax when it is installed.
-has_jax() { "$PY" -c "import jax" >/dev/null 2>&1; }
+# JAXPY: the Python with jax: .venv's when it has jax, else JAX_VENV's (which also needs scipy
+# and threadpoolctl for B9), else none and the jax rows stay empty.
+JAXPY=
+if "$PY" -c "import jax" >/dev/null 2>&1; then
+  JAXPY=$PY
+elif [ -n "${JAX_VENV:-}" ] && "$JAX_VENV/bin/python" -c "import jax, scipy, threadpoolctl" >/dev/null 2>&1; then
+  JAXPY=$JAX_VENV/bin/python
+fi
+has_jax() { [ -n "$JAXPY" ]; }
 for w in B5:b05:rosen B6:b06:logreg B7:b07:mlp B8:b08:smallcall B10:b10:loopgrad B12:b12:hessian; do
   IFS=: read -r name num stem <<< "$w"
   selected "$name" || continue
@@ -145,7 +154,7 @@ for w in B5:b05:rosen B6:b06:logreg B7:b07:mlp B8:b08:smallcall B10:b10:loopgrad
   [ -f "$REF/${num}_${stem}_autograd.py" ] && "$PY" -c "import autograd" >/dev/null 2>&1 \
     && run "${num}_autograd" env PYTHONPATH="$REF" "$PY" "$REF/${num}_${stem}_autograd.py"
   [ -f "$REF/${num}_${stem}_jax.py" ] && has_jax \
-    && run "${num}_jax" env PYTHONPATH="$REF" "$PY" "$REF/${num}_${stem}_jax.py"
+    && run "${num}_jax" env PYTHONPATH="$REF" "$JAXPY" "$REF/${num}_${stem}_jax.py"
 done
 
 # --- B9: L-BFGS-B (issue 6) -----------------------------------------------------------------
@@ -157,9 +166,7 @@ if selected B9; then
   "$PY" -c "import autograd" >/dev/null 2>&1 \
     && run b09_autograd env PYTHONPATH="$REF" "$PY" "$REF/b09_lbfgsb_autograd.py"
   if has_jax; then
-    run b09_jax    env PYTHONPATH="$REF" "$PY" "$REF/b09_lbfgsb_jax.py"
-  elif [ -n "${JAX_VENV:-}" ] && "$JAX_VENV/bin/python" -c "import jax, scipy, threadpoolctl" >/dev/null 2>&1; then
-    run b09_jax    env PYTHONPATH="$REF" "$JAX_VENV/bin/python" "$REF/b09_lbfgsb_jax.py"
+    run b09_jax    env PYTHONPATH="$REF" "$JAXPY" "$REF/b09_lbfgsb_jax.py"
   else
     say "  no jax (set JAX_VENV to an env with jax, scipy, threadpoolctl): the B9 jax rows stay empty"
   fi
