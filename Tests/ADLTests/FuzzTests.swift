@@ -2,7 +2,8 @@
 // scripts, deep nestings, huge literals, programs from a tiny grammar) through the lexer,
 // parser, compiler and VM, each in a fresh VM with a time limit. Every program must end
 // normally or with an ADL error; a Swift trap kills the test process, and the program
-// that caused it is left in /tmp/adl-fuzz-test-current.adl (seed and index in .info;
+// that caused it is left in $TMPDIR/adl-fuzz-test-PID/current.adl (seed and index in .info;
+// one folder per test process, so test runs in several checkouts at once do not share it;
 // `swift run adl-fuzz --seed S --index I --depth-scale 1 --size-scale 0.03 --time-limit 50`
 // prints it again). The long run is `make fuzz`.
 //
@@ -39,13 +40,14 @@ final class FuzzTests: XCTestCase {
         var campaign = Campaign(seed: Self.seed, count: Self.count)
         campaign.timeLimitMilliseconds = 50
         campaign.sizeScale = 0.03
-        campaign.currentProgramPath = "/tmp/adl-fuzz-test-current.adl"
+        let currentProgramPath = sandbox.appendingPathComponent("current.adl").path
+        campaign.currentProgramPath = currentProgramPath
         // A builtin that never returns cannot be interrupted: end the test process with a
         // message rather than hang CI (or fill the memory, see Tests/fuzz-findings.md).
         campaign.hangSeconds = 30
         campaign.onHang = { index, seconds in
             let message = "FuzzTests: program \(index) (seed \(FuzzTests.seed)) still running after \(Int(seconds)) s, "
-                + "a hang in a builtin; the program is in /tmp/adl-fuzz-test-current.adl\n"
+                + "a hang in a builtin; the program is in \(currentProgramPath)\n"
             FileHandle.standardError.write(Data(message.utf8))
             _exit(1)
         }
