@@ -42,7 +42,7 @@ extension Lowering {
             guard sources[0] != nil || sources[1] != nil else { continue }
             let a = sources[0]?.input ?? node.operands[0], b = sources[1]?.input ?? node.operands[1]
             // The flag path must apply to the traced shapes, or fusing only adds a call.
-            guard case .array(let x) = Trace.concrete(nodes[a].value), case .array(let y) = Trace.concrete(nodes[b].value),
+            guard case .array(let x) = nodes[a].value, case .array(let y) = nodes[b].value,
                   NDArray.transposedProductShape(x, transposeA: sources[0] != nil, y, transposeB: sources[1] != nil) != nil
             else { continue }
             result[n] = FusedProduct(operands: [a, b],
@@ -64,7 +64,7 @@ extension Lowering {
         default:
             return nil
         }
-        guard case .array(let x) = Trace.concrete(nodes[node.operands[0]].value), x.ndim == 2 else { return nil }
+        guard case .array(let x) = nodes[node.operands[0]].value, x.ndim == 2 else { return nil }
         return (node.operands[0], how)
     }
 
