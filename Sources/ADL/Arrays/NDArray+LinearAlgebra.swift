@@ -168,3 +168,48 @@ extension NDArray {
         return result
     }
 }
+
+// MARK: - Products of transposed matrices without the copy
+
+extension NDArray {
+    /// The smallest n·k·m for which `transposedProduct` passes a transpose to
+    /// dgemm as a flag. Below it OpenBLAS (0.3.21, x86-64) runs small-matrix
+    /// kernels whose transposed variants sum in another order than the plain
+    /// one, so the result would differ in the last bits from the product of the
+    /// copied transpose; above it every variant packs the operands into the same
+    /// panels and runs the same kernel, and the results are identical bit for
+    /// bit (checked over random shapes, 1 and 2 threads; see MatmulTransposeTests).
+    static let transposeFlagMinimum = 1 << 21
+
+    /// `aᵀ @ b`, `a @ bᵀ` or `aᵀ @ bᵀ` (as the flags say) for 2-d float
+    /// matrices, with the transposes given to dgemm as flags instead of being
+    /// copied: the same result, bit for bit, as `matmul` of the copies. Nil
+    /// when that is not guaranteed or the operands are another case (not 2-d,
+    /// bool, mismatched, a vector product, small or huge): then the caller
+    /// copies the transposes and calls `matmul`, which also reports the errors.
+    static func transposedProduct(_ a: NDArray, transposeA: Bool, _ b: NDArray, transposeB: Bool) -> NDArray? {
+        guard let (n, k, m) = transposedProductShape(a, transposeA: transposeA, b, transposeB: transposeB) else { return nil }
+        let result = NDArray(validShape: [n, m], count: n * m, isBool: false)
+        // Row-major leading dimensions are the stored row lengths.
+        BLAS.functions.dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                             blasint(n), blasint(m), blasint(k), 1.0, a.data, blasint(a.shape[1]),
+                             b.data, blasint(b.shape[1]), 0.0, result.data, blasint(m))
+        return result
+    }
+
+    /// The (n, k, m) of the product `transposedProduct` would compute, or nil when it would decline.
+    static func transposedProductShape(_ a: NDArray, transposeA: Bool, _ b: NDArray, transposeB: Bool) -> (Int, Int, Int)? {
+        guard a.ndim == 2, b.ndim == 2, !a.isBool, !b.isBool else { return nil }
+        let n = transposeA ? a.shape[1] : a.shape[0]
+        let k = transposeA ? a.shape[0] : a.shape[1]
+        let kb = transposeB ? b.shape[1] : b.shape[0]
+        let m = transposeB ? b.shape[0] : b.shape[1]
+        let limit = Int(Int32.max)
+        guard k == kb, n > 1, m > 1, n <= limit, k <= limit, m <= limit else { return nil }
+        let (nk, o1) = n.multipliedReportingOverflow(by: k)
+        let (nkm, o2) = nk.multipliedReportingOverflow(by: m)
+        let (nm, o3) = n.multipliedReportingOverflow(by: m)
+        guard !o1, !o2, !o3, nkm >= transposeFlagMinimum, nm <= maxElements else { return nil }
+        return (n, k, m)
+    }
+}

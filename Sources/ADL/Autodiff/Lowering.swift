@@ -19,13 +19,16 @@ enum Lowering {
         let externalCount = trace.externals.filter { $0.input != nil }.count
         let outputIDs: [Int?] = outputs.map { trace.node(of: $0) }
 
+        // Products of transposed matrices, lowered without copying the transpose (Lowering+Matmul.swift).
+        let fused = fusedProducts(nodes)
+
         // Dead-code elimination: keep what the outputs and the guards use.
         var needed = [Bool](repeating: false, count: nodes.count)
         var work = outputIDs.compactMap { $0 } + trace.guards
         while let n = work.popLast() {
             if needed[n] { continue }
             needed[n] = true
-            work.append(contentsOf: nodes[n].operands)
+            work.append(contentsOf: fused[n]?.operands ?? nodes[n].operands)
         }
 
         var slotOf = [Int?](repeating: nil, count: nodes.count)
@@ -69,8 +72,14 @@ enum Lowering {
             case .constant:
                 continue
             case .binary(let op):
-                load(args[0], at: loc); load(args[1], at: loc)
-                emit(op, effect: -1, at: loc)
+                if let product = fused[n] {
+                    emit(.loadConst, constant(.builtin(product.builtin)), effect: 1, at: loc)
+                    load(product.operands[0], at: loc); load(product.operands[1], at: loc)
+                    emit(.call, 2, effect: -2, at: loc)
+                } else {
+                    load(args[0], at: loc); load(args[1], at: loc)
+                    emit(op, effect: -1, at: loc)
+                }
             case .unary(let op):
                 load(args[0], at: loc)
                 emit(op, effect: 0, at: loc)

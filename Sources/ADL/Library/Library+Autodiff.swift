@@ -3,6 +3,7 @@
 // index_add, the scatter-add that gradients of indexing are made of.
 // The machinery is in Sources/ADL/Autodiff.
 
+import CSupport
 import Glibc
 
 extension Library {
@@ -189,7 +190,9 @@ extension Library {
                 var results: [Value] = []
                 for k in argnums.indices {
                     let shape = outShape + ops.shape(args.positional[argnums[k]])
-                    results.append(Differentiator.plain(try ops.call("reshape", [rows[k], ops.shapeValue(shape)]), vm))
+                    // Rows already in the jacobian's shape (a 1-d function of a 1-d argument) need no copy.
+                    let jac = ops.shape(rows[k]) == shape ? rows[k] : try ops.call("reshape", [rows[k], ops.shapeValue(shape)])
+                    results.append(Differentiator.plain(jac, vm))
                 }
                 return isTuple ? .tuple(TupleObject(results)) : results[0]
             case .rows: break
@@ -250,7 +253,10 @@ extension Library {
         var k = 0
         while true {
             var p = base
-            if let src = source?.data {
+            if let src = source?.data, inner.stride == 1 {
+                // A contiguous run (the gradient of a slice): one vectorised pass.
+                adl_rows(Int32(ADL_ROWS_ADD.rawValue), dst + p, src + k, 1, inner.size)
+            } else if let src = source?.data {
                 for i in 0..<inner.size {
                     dst[p] += src[k + i]
                     p += inner.stride
