@@ -328,17 +328,22 @@ final class Differentiator {
 
     private func runCompiled(_ function: Value, _ vm: VM, _ positional: [Value], seed: Value?,
                              extra: [Value], takesSeed: Bool = true) throws -> [Value] {
-        var args = positional.enumerated().map { k, v -> Value in
-            guard isTracedKind(k, v) else { return v }
+        // One array for the arguments, built in place (this runs on every cached call).
+        let withSeed = mode == .vjp && takesSeed
+        var args: [Value] = []
+        args.reserveCapacity(positional.count + (withSeed ? 1 : 0) + extra.count)
+        for k in positional.indices {
+            let v = positional[k]
             switch v {
-            case .int(let i): return .float(Double(i))
-            case .bool(let b): return .float(b ? 1 : 0)
-            case .array(let a) where a.isBool: return .array(a.asFloat())
-            default: return v
+            case .float: args.append(v)
+            case .int(let i) where isTracedKind(k, v): args.append(.float(Double(i)))
+            case .bool(let b) where isTracedKind(k, v): args.append(.float(b ? 1 : 0))
+            case .array(let a) where a.isBool && isTracedKind(k, v): args.append(.array(a.asFloat()))
+            default: args.append(v)
             }
         }
-        if mode == .vjp && takesSeed { args.append(seed ?? .none) }
-        args += extra
+        if withSeed { args.append(seed ?? .none) }
+        if !extra.isEmpty { args.append(contentsOf: extra) }
         let result = try vm.call(function, Arguments(args))
         guard case .tuple(let t) = result else { return [result] }
         var out: [Value] = []
