@@ -31,6 +31,13 @@ final class Differentiator {
     private(set) var traceCount = 0
     /// How many jacobian calls ran as one batched call (for tests, see runBatched).
     private(set) var batchedRuns = 0
+    /// How many traces were differentiated by the lean first-call sweep
+    /// (LeanReverse), and how many gradient graphs were built for a trace
+    /// that had been (when it was reused): for tests.
+    private(set) var leanRuns = 0
+    private(set) var deferredGraphs = 0
+    /// False makes every first call take the graph path (tests compare the two).
+    var allowsLean = true
 
     private final class Entry {
         /// Per positional argument: the shape of a traced argument, or the value of a constant one.
@@ -44,6 +51,10 @@ final class Differentiator {
         /// the Differentiator batches (jacobian), which replays the trace.
         var trace: Trace?
         var outputs: [Value] = []
+        /// Set when the first call's gradient came from LeanReverse: the trace
+        /// then has no gradient graph yet, and `outputs` is empty until
+        /// `buildGradientGraph` records it (the function's result, the input nodes).
+        var deferred: (out: Value, inputs: [Int])?
         var parameters: [String] = []
         let file: SourceFile
         /// The variables read from outside (see Trace.External).
@@ -108,7 +119,7 @@ final class Differentiator {
             if mode == .vjp, let seed { try checkCotangent(seed, entry.resultShape) }
             guard let extra = externalArguments(entry, vm) else { continue }
             do {
-                return try runCompiled(compile(entry), vm, positional, seed: seed ?? ones(entry), extra: extra)
+                return try runCompiled(compile(entry, vm), vm, positional, seed: seed ?? ones(entry), extra: extra)
             } catch let error as ADLError where error.kind == .retrace {
                 continue
             }
@@ -120,13 +131,13 @@ final class Differentiator {
             entries.append(entry)
             // Lowering waits for the first reuse (a gradient called once never pays
             // for it), unless the trace holds big arrays: the cache would keep them alive.
-            if Differentiator.heldElements(trace) > Differentiator.lazyLoweringLimit { _ = try compile(entry) }
+            if Differentiator.heldElements(trace) > Differentiator.lazyLoweringLimit { _ = try compile(entry, vm) }
         }
         // Under an enclosing trace whose values reach us, run the compiled trace
         // there, so the enclosing trace records how our results were computed.
         if let outer = vm.activeTrace, let extra = externalArguments(entry, vm),
            outer.isTraced(args) || seed.map({ outer.isTraced($0) }) == true || extra.contains(where: { outer.isTraced($0) }) {
-            return try runCompiled(compile(entry), vm, positional, seed: seed ?? ones(entry), extra: extra)
+            return try runCompiled(compile(entry, vm), vm, positional, seed: seed ?? ones(entry), extra: extra)
         }
         return first
     }
@@ -143,9 +154,10 @@ final class Differentiator {
     }
 
     /// The entry's compiled trace as a function, lowering it on first use.
-    private func compile(_ entry: Entry) throws -> Value {
+    private func compile(_ entry: Entry, _ vm: VM) throws -> Value {
         if let f = entry.function { return f }
         guard let trace = entry.trace else { throw ADLError(.notImplemented, "\(name): a cached gradient lost its trace") }
+        try buildGradientGraph(entry, trace, vm)
         let proto = try Lowering.compile(trace, name: name, parameters: entry.parameters,
                                          outputs: entry.outputs, file: entry.file)
         entry.proto = proto
@@ -219,7 +231,7 @@ final class Differentiator {
         let f = Value.function(FunctionObject(proto: proto, defaults: [], captured: []))
         entry.batched = f
         // The unbatched function too (for `dis` and the like), then the trace can go.
-        if entry.function == nil { _ = try? compile(entry) }
+        if entry.function == nil { _ = try? compile(entry, vm) }
         entry.release()
         return f
     }
@@ -227,14 +239,14 @@ final class Differentiator {
     /// The compiled function for the arguments' shapes (tracing when needed), for `dis`.
     func compiled(_ vm: VM, _ args: Arguments) throws -> FunctionProto {
         if let entry = entries.first(where: { matches($0, args.positional, args.keywords) }) {
-            _ = try compile(entry)
+            _ = try compile(entry, vm)
             if let proto = entry.proto { return proto }
         }
         _ = try run(vm, args)
         guard let entry = entries.first(where: { matches($0, args.positional, args.keywords) }) else {
             throw ADLError.value("\(name) cannot be compiled: its function is not deterministic")
         }
-        _ = try compile(entry)
+        _ = try compile(entry, vm)
         guard let proto = entry.proto else { throw ADLError.value("\(name) cannot be compiled") }
         return proto
     }
@@ -316,17 +328,22 @@ final class Differentiator {
 
     private func runCompiled(_ function: Value, _ vm: VM, _ positional: [Value], seed: Value?,
                              extra: [Value], takesSeed: Bool = true) throws -> [Value] {
-        var args = positional.enumerated().map { k, v -> Value in
-            guard isTracedKind(k, v) else { return v }
+        // One array for the arguments, built in place (this runs on every cached call).
+        let withSeed = mode == .vjp && takesSeed
+        var args: [Value] = []
+        args.reserveCapacity(positional.count + (withSeed ? 1 : 0) + extra.count)
+        for k in positional.indices {
+            let v = positional[k]
             switch v {
-            case .int(let i): return .float(Double(i))
-            case .bool(let b): return .float(b ? 1 : 0)
-            case .array(let a) where a.isBool: return .array(a.asFloat())
-            default: return v
+            case .float: args.append(v)
+            case .int(let i) where isTracedKind(k, v): args.append(.float(Double(i)))
+            case .bool(let b) where isTracedKind(k, v): args.append(.float(b ? 1 : 0))
+            case .array(let a) where a.isBool && isTracedKind(k, v): args.append(.array(a.asFloat()))
+            default: args.append(v)
             }
         }
-        if mode == .vjp && takesSeed { args.append(seed ?? .none) }
-        args += extra
+        if withSeed { args.append(seed ?? .none) }
+        if !extra.isEmpty { args.append(contentsOf: extra) }
         let result = try vm.call(function, Arguments(args))
         guard case .tuple(let t) = result else { return [result] }
         var out: [Value] = []
@@ -381,16 +398,16 @@ final class Differentiator {
             seedValue = try trace.input(args.positional.count, s)
         }
 
-        var grads: [Value] = []
-        let outNode = trace.node(of: out)
-        let cotangents = try outNode.map { try Reverse(vm: vm, trace: trace).run(output: $0, seed: seedValue, inputs: argnums.map { inputNode[$0] ?? -1 }) }
-        for (i, k) in argnums.enumerated() {
-            let shape = ops.shape(trace.nodes[inputNode[k] ?? 0].value)
-            guard let c = cotangents?[i] else {
-                grads.append(shape.isEmpty ? .float(0) : .array(try NDArray(shape: shape)))
-                continue
-            }
-            grads.append(try ops.broadcast(ops.sumTo(c, shape), shape))
+        let inputs = argnums.map { inputNode[$0] ?? -1 }
+        var grads: [Value]
+        var deferred = false
+        if let lean = leanGradients(trace, out: out, inputs: inputs, outer: outer) {
+            // Numbers only: the gradient graph waits for a reuse (buildGradientGraph).
+            grads = lean
+            deferred = true
+            leanRuns += 1
+        } else {
+            grads = try gradientGraph(vm, trace, out: out, seed: seedValue, inputs: inputs)
         }
         var parameters: [String] = args.positional.indices.map { "arg\($0)" }
         if case .function(let f) = function, f.proto.parameters.count >= parameters.count {
@@ -404,9 +421,55 @@ final class Differentiator {
         if case .function(let f) = function { file = f.proto.chunk.file } else { file = SourceFile(name: "<\(name)>", text: "") }
         let first = ([out] + grads).map { Differentiator.plain(Trace.concrete($0), vm) }
         let entry = Entry(keys: keys, keywords: args.keywords, trace: trace,
-                          outputs: (returnsValue ? [out] : []) + grads, parameters: parameters, file: file,
+                          outputs: deferred ? [] : (returnsValue ? [out] : []) + grads, parameters: parameters, file: file,
                           resultShape: ops.shape(first[0]))
+        if deferred { entry.deferred = (out, inputs) }
         return (entry, first, trace)
+    }
+
+    /// The reverse pass (Reverse.swift) recorded into `trace` (which must be the
+    /// VM's active trace): for each of `inputs` (the argnums' input nodes) the
+    /// gradient as a traced value, summed and broadcast to the input's shape.
+    private func gradientGraph(_ vm: VM, _ trace: Trace, out: Value, seed: Value, inputs: [Int]) throws -> [Value] {
+        let ops = GradientOps(vm: vm)
+        let cotangents = try trace.node(of: out).map { try Reverse(vm: vm, trace: trace).run(output: $0, seed: seed, inputs: inputs) }
+        var grads: [Value] = []
+        for (i, node) in inputs.enumerated() {
+            let shape = ops.shape(trace.nodes[max(node, 0)].value)
+            guard let c = cotangents?[i] else {
+                grads.append(shape.isEmpty ? .float(0) : .array(try NDArray(shape: shape)))
+                continue
+            }
+            grads.append(try ops.broadcast(ops.sumTo(c, shape), shape))
+        }
+        return grads
+    }
+
+    /// The first call's gradients from LeanReverse, when it applies: a plain
+    /// gradient (seed 1) of a trace of scalars with respect to scalars, not
+    /// under an enclosing trace (which must record how our results were made).
+    /// Nil sends the caller to the graph path.
+    private func leanGradients(_ trace: Trace, out: Value, inputs: [Int], outer: Trace?) -> [Value]? {
+        guard allowsLean, mode == .gradient, outer == nil, let output = trace.node(of: out) else { return nil }
+        for node in inputs {
+            guard node >= 0, case .array(let a) = trace.nodes[node].value, a.shape.isEmpty else { return nil }
+        }
+        guard let cotangents = LeanReverse.gradients(trace, output: output, inputs: inputs) else { return nil }
+        return cotangents.map { .float($0 ?? 0) }
+    }
+
+    /// Records the gradient graph of an entry whose first call took the lean
+    /// path, so that it can be lowered: the same Reverse pass the first call
+    /// would have made, now that the trace is being reused.
+    private func buildGradientGraph(_ entry: Entry, _ trace: Trace, _ vm: VM) throws {
+        guard let (out, inputs) = entry.deferred else { return }
+        let outer = vm.activeTrace
+        vm.activeTrace = trace
+        defer { vm.activeTrace = outer }
+        let grads = try gradientGraph(vm, trace, out: out, seed: .float(1), inputs: inputs)
+        entry.outputs = (returnsValue ? [out] : []) + grads
+        entry.deferred = nil
+        deferredGraphs += 1
     }
 
     private func checkCotangent(_ seed: Value, _ resultShape: [Int]) throws {

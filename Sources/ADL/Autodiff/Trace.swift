@@ -296,11 +296,49 @@ public final class Trace {
         case .unary(let op): return NodeKey(.unary(op.rawValue), ids)
         case .getIndex: return NodeKey(.getIndex, ids)
         case .transpose: return NodeKey(.transpose, ids)
-        case .call(let b, let keywords) where Trace.pure(b.name):
+        case .call(let b, let keywords) where isPure(b):
             return NodeKey(.call(ObjectIdentifier(b), keywords), ids)
         default: return nil
         }
     }
+
+    /// Per builtin (by identity): 1 when pure, 0 when not (see `pure`).
+    private var purity = NodeTable<ObjectIdentifier>()
+
+    private func isPure(_ b: BuiltinFunction) -> Bool {
+        let id = ObjectIdentifier(b)
+        if let known = purity[id] { return known == 1 }
+        let pure = Trace.pure(b.name)
+        purity[id] = pure ? 1 : 0
+        return pure
+    }
+
+    /// Per builtin (by identity): its index in `unaryOperations`, or -1 (see `scalarUnary`).
+    private var unaryOperation = NodeTable<ObjectIdentifier>()
+    private var unaryOperations: [ElementwiseUnary] = []
+
+    /// The elementwise operation of a unary maths builtin (`sin`, `exp`...),
+    /// which computes `op.apply(x)` for a float `x`; nil for any other builtin.
+    /// Only the VM's own registered builtin of that name qualifies.
+    func scalarUnary(_ b: BuiltinFunction, _ vm: VM) -> ElementwiseUnary? {
+        let id = ObjectIdentifier(b)
+        if let known = unaryOperation[id] { return known >= 0 ? unaryOperations[known] : nil }
+        guard let op = Trace.scalarUnaryNames[b.name], vm.builtins.function(named: b.name) === b else {
+            unaryOperation[id] = -1
+            return nil
+        }
+        unaryOperation[id] = unaryOperations.count
+        unaryOperations.append(op)
+        return op
+    }
+
+    /// The unary maths builtins whose float case is plain `op.apply` (Library+Elementwise).
+    private static let scalarUnaryNames: [String: ElementwiseUnary] = [
+        "sin": .sin, "cos": .cos, "tan": .tan, "exp": .exp, "log": .log, "sqrt": .sqrt, "tanh": .tanh,
+        "sinh": .sinh, "cosh": .cosh, "arctan": .arctan, "arcsin": .arcsin, "arccos": .arccos,
+        "log1p": .log1p, "expm1": .expm1, "log2": .log2, "log10": .log10, "exp2": .exp2,
+        "square": .square, "abs": .abs, "absolute": .abs, "fabs": .abs, "negative": .neg, "positive": .pos,
+    ]
 
     /// Builtins whose result depends only on their arguments.
     static func pure(_ name: String) -> Bool {

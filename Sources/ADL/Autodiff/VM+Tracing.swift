@@ -29,6 +29,13 @@ extension VM {
     /// A builtin called with traced arguments.
     func tracedCall(_ trace: Trace, _ builtin: BuiltinFunction, _ args: Arguments) throws -> Value {
         noteLocation(trace)
+        // A unary maths builtin of one traced number (sin(x) in a scalar loop): its
+        // value as the builtin computes it for a float, without binding arguments.
+        if args.keywords.isEmpty, args.positional.count == 1, case .array(let a) = args.positional[0],
+           a.shape.isEmpty, !a.isBool, let op = trace.scalarUnary(builtin, self) {
+            let result = Library.scalarResult(op.apply(a.data[0]), bool: op.yieldsBool)
+            return trace.record(.call(builtin, keywords: []), args.positional, result: result)
+        }
         switch builtin.name {
         case "len", "shape", "size", "ndim", "print", "str", "repr", "help", "dis", "isinstance":
             // Shapes are part of the cache key, and output is not repeated on cached calls.
