@@ -87,13 +87,12 @@ extension VM {
                     sp -= 1
                     let old = globals.slots[Int(ins.a)]
                     globals.slots[Int(ins.a)] = stack[sp]
-                    globals.release(old)
-                    if old.tag == .function && globals.retired.count > VM.retiredLimit { releaseRetiredFunctions() }
+                    releaseGlobal(old)
                 case .deleteGlobal:
                     let old = globals.slots[Int(ins.a)]
                     if old.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
                     globals.slots[Int(ins.a)] = .undefined
-                    globals.release(old)
+                    releaseGlobal(old)
                 case .loadBuiltin:
                     VM.push(stack, &sp, Slot(.builtin(builtins.functions[Int(ins.a)])))
                 case .pop:
@@ -235,7 +234,7 @@ extension VM {
                         }
                         let old = globals.slots[Int(ins.c)]
                         globals.slots[Int(ins.c)] = .int(i)
-                        if old.isObject { globals.release(old) }
+                        if old.isObject { releaseGlobal(old) }
                     } else if ins.op == .forRangeStoreGlobal {
                         ip = Int(ins.b)
                     }
@@ -263,7 +262,7 @@ extension VM {
                         sp -= 2
                         let old = globals.slots[Int(ins.a)]
                         globals.slots[Int(ins.a)] = v
-                        if old.isObject { globals.release(old) }
+                        if old.isObject { releaseGlobal(old) }
                         ip &+= 1
                     } else {
                         // As the BINARY it replaced; the STORE_GLOBAL follows.
@@ -684,6 +683,14 @@ extension VM {
             if !frames.isEmpty { frames.topIP = ip }
             throw annotate(error, frameIndex: frames.count - 1, ip: ip)
         }
+    }
+
+    /// Drops the reference of a value just replaced in a global (functions are retired,
+    /// see Globals.retired; past `retiredLimit` of them, those no frame runs are released).
+    @inline(__always)
+    func releaseGlobal(_ old: Slot) {
+        globals.release(old)
+        if old.tag == .function && globals.retired.count > VM.retiredLimit { releaseRetiredFunctions() }
     }
 
     /// Returns from the innermost frame: drops its locals and operands, puts `result`
