@@ -1,8 +1,11 @@
 // The fused instructions Peephole.fuse makes when a function is sealed
-// (UPDATE_LK/LL, BRANCH_LK/LL, RETURN_LOCAL): that they are made where they
-// should be, not where a jump lands inside their sequence, and that every
-// result and error is what the unfused code (and CPython) gives. Expected
-// values are CPython's for the same programs.
+// (UPDATE_LK/LL, BRANCH_LK/LL, RETURN_LOCAL, CALL_GLOBAL_LK, BINARY_RETURN,
+// BINARY_GK, BINARY_STORE_GLOBAL), the counted module-level loop
+// (FOR_RANGE_STORE_GLOBAL, RANGE_NEXT_GLOBAL) and the tight loop of a range loop
+// whose body is one UPDATE: that they are made where they should be, not where a
+// jump lands inside their sequence, and that every result and error is what the
+// unfused code (and CPython) gives. Expected values are CPython's for the same
+// programs.
 
 import XCTest
 @testable import ADL
@@ -204,6 +207,235 @@ final class FusionTests: XCTestCase {
         interruptRequested.store(false, ordering: .relaxed)
         XCTAssertEqual(error?.kind, .interrupt)
         XCTAssertEqual(error?.location?.line, 3)
+    }
+
+    func testTightRangeLoopOfOneUpdate() throws {
+        // A range loop whose body is one UPDATE runs in VM.repeatUpdate. Results are CPython's:
+        // floats, ints, mixes, UPDATE_LL, the accumulator as an operand, the loop variable as the
+        // accumulator, steps of both signs, one-iteration and empty ranges.
+        let src = """
+        def f(n, k):
+            a = 0.0
+            for i in range(n):
+                a = a + i * 0.5
+            b = 0
+            for i in range(n):
+                b = b - i * 3
+            c = 1
+            for i in range(n):
+                c = c + i / 4
+            d = 0.0
+            for i in range(n):
+                d = d + i * k
+            e = 1.0
+            for i in range(n):
+                e = e + e * 1.5
+            for j in range(n):
+                j = j + j * 2
+            g = 0
+            for i in range(20, 2, -3):
+                g = g + i * 2
+            h = 5
+            for i in range(1):
+                h = h - i * 2
+            for i in range(0):
+                h = h - i * 2
+            return a, b, c, d, e, j, g, h, i
+        print(f(5, 0.25))
+        print(f(1000, -3))
+        """
+        XCTAssertEqual(try run(src), """
+        (5.0, -30, 3.5, 2.5, 97.65625, 12, 150, 5, 0)
+        (249750.0, -1498500, 124876.0, -1498500.0, inf, 2997, 150, 5, 0)
+
+        """)
+    }
+
+    func testTightRangeLoopLeavesTheFastPathAsUnfusedCodeDoes() throws {
+        // An int accumulator that overflows after some iterations: the error, its message and
+        // location are those of the same loop with a second statement (not a tight loop).
+        let tight = "def f(k):\n    s = 2**62\n    for i in range(10):\n        s = s + i * k\n    return s\nf(2**60)"
+        let plain = tight.replacingOccurrences(of: "s + i * k\n", with: "s + i * k\n        t = 0\n")
+        guard let e1 = failure(tight), let e2 = failure(plain) else { return XCTFail("no overflow") }
+        XCTAssertEqual(e1.kind, .overflow)
+        XCTAssertEqual(e1.message, e2.message)
+        XCTAssertEqual(e1.location, e2.location)
+        XCTAssertEqual(e1.location?.line, 4)
+        // An accumulator that becomes an array mid-loop (from the operand), an array from the start.
+        XCTAssertEqual(try run("""
+        def f(x):
+            s = 0.0
+            for i in range(4):
+                s = s + x * 2.0
+            return s
+        print(f(1.5), f(array([1.0, 2.0])))
+        def g():
+            s = ones(2)
+            for i in range(3):
+                s = s + i * 0.5
+            return s
+        print(g())
+        """), "12.0 [ 8. 16.]\n[2.5 2.5]\n")
+        // Traced: d/dx of sum over 5 iterations of x * i = 10.
+        XCTAssertEqual(try run("""
+        def f(x):
+            s = 0.0
+            for i in range(5):
+                s = s + x * i
+            return s
+        print(grad(f)(2.0))
+        """), "10.0\n")
+    }
+
+    func testBinaryReturn() throws {
+        // BINARY; RETURN fuse into BINARY_RETURN; the RETURN stays for the slow path.
+        let defs = """
+        def v(x):
+            return x
+        def add(a, b):
+            return v(a) + v(b)
+        def sub(a, b):
+            return v(a) - v(b)
+        def mul(a, b):
+            return v(a) * v(b)
+        def div(a, b):
+            return v(a) / v(b)
+        def lt(a, b):
+            return v(a) < v(b)
+        def ne(a, b):
+            return v(a) != v(b)
+
+        """
+        let listing = try run(defs + "dis(add)\ndis(lt)")
+        XCTAssertTrue(listing.contains("BINARY_RETURN         ADD (return pop + pop)\n     7    RETURN\n"), listing)
+        XCTAssertTrue(listing.contains("BINARY_RETURN         LT (return pop < pop)"), listing)
+        // Values are CPython's; arrays and strings take the slow path.
+        XCTAssertEqual(try run(defs + """
+        print(add(2, 3), add(2, 0.5), sub(1.5, 4), mul(3, 4), mul(2.0, 3), div(1, 4), div(7, 2.0))
+        print(lt(1, 2), lt(2.5, 2), ne(3, 3.0), add('a', 'b'), add(ones(2), 1), lt(arange(3), 1))
+        """), """
+        5 2.5 -2.5 12 6.0 0.25 3.5
+        True False False ab [2. 2.] [ True False False]
+
+        """)
+        // Int overflow and division by zero: the errors and locations of the same operator unfused.
+        for (call, kind) in [("add(2**62, 2**62)", ErrorKind.overflow), ("sub('a', 1)", ErrorKind.type)] {
+            let fused = defs + call
+            // `... if True else 0`: the same operator at the same column, followed by a jump.
+            let plain = fused.replacingOccurrences(of: "return v(a) + v(b)", with: "return v(a) + v(b) if True else 0")
+                .replacingOccurrences(of: "return v(a) - v(b)", with: "return v(a) - v(b) if True else 0")
+            XCTAssertFalse(try run(plain.replacingOccurrences(of: call, with: "dis(add)")).contains("BINARY_RETURN"))
+            guard let e1 = failure(fused), let e2 = failure(plain) else { return XCTFail(call) }
+            XCTAssertEqual(e1.kind, kind)
+            XCTAssertEqual(e1.message, e2.message)
+            XCTAssertEqual(e1.location, e2.location)
+        }
+        // Traced operands record: d/dx (x * x) = 2x, d/dx (x + 3x) = 4.
+        XCTAssertEqual(try run(defs + "print(grad(lambda x: mul(x, x))(3.0), grad(lambda x: add(x, 3.0 * x))(1.0))"),
+                       "6.0 4.0\n")
+    }
+
+    func testBranchThenReturnLocal() throws {
+        // `if cond: return x` returns from the branch when the condition holds; otherwise
+        // execution goes on as before (CPython's results).
+        XCTAssertEqual(try run("""
+        def first_small(a, b):
+            if a < 10:
+                return a
+            if b <= 2.5:
+                return b
+            return -1
+        def fib(n):
+            if n < 2:
+                return n
+            return fib(n - 1) + fib(n - 2)
+        print(first_small(3, 9), first_small(12, 2.5), first_small(12, 3), fib(25))
+        """), "3 2.5 -1 75025\n")
+        // The returned local unassigned: the RETURN_LOCAL's error.
+        XCTAssertEqual(failure("def f(n):\n    if n < 2:\n        return r\n    r = 1\nf(1)")?.message,
+                       "local variable 'r' referenced before assignment")
+    }
+
+    func testCallsOfAGlobalFunctionThatIsRebound() throws {
+        // CALL_GLOBAL_LK's frame borrows the function from the global; rebinding the global
+        // (here more often than Globals' retired limit) keeps every running function alive
+        // and each call reaches the function bound at the time.
+        XCTAssertEqual(try run("""
+        def g(n):
+            return h(n - 1)
+        total = 0
+        for i in range(600):
+            def h(x):
+                return x * 2
+            total = total + g(i)
+            del h
+            def h(x):
+                return x * 3
+            total = total + g(i)
+        print(total)
+        """), "895500\n")
+        // The recursion limit and interrupts through the same path.
+        XCTAssertEqual(failure("def r(n):\n    return r(n + 1)\nr(0)")?.kind, .recursion)
+        interruptRequested.store(false, ordering: .relaxed)
+        let timer = Thread {
+            Thread.sleep(forTimeInterval: 0.2)
+            interruptRequested.store(true, ordering: .relaxed)
+        }
+        timer.start()
+        let error = failure("def step(n):\n    return n\ndef spin(n):\n    while True:\n        n = step(n - 1)\nspin(0)")
+        interruptRequested.store(false, ordering: .relaxed)
+        XCTAssertEqual(error?.kind, .interrupt)
+        // At the backward jump (line 4) or at the call (line 5).
+        XCTAssertTrue([4, 5].contains(error?.location?.line ?? 0), "\(String(describing: error))")
+    }
+
+    func testModuleLevelRangeLoopOverGlobals() throws {
+        // At module level `for i in range(n)` stores the counter into the global i
+        // (FOR_RANGE_STORE_GLOBAL / RANGE_NEXT_GLOBAL), `i * 0.5` is BINARY_GK and
+        // `s = s + ...` ends in BINARY_STORE_GLOBAL. Results are CPython's.
+        let out = try run("""
+        def show():
+            return s, t, u, i, j
+        s = 0.0
+        t = 0
+        u = 1
+        for i in range(10):
+            s = s + i * 0.5
+            t = t - i * 3
+            u = u * 2
+            if i == 7:
+                break
+        for j in range(10, 0, -4):
+            t = t + j * 2
+            if j > 5:
+                continue
+            s = s / 2
+        for k in range(0):
+            s = 99
+        print(show())
+        f = lambda x: x
+        for f in range(2):
+            s = s + f * 1
+        print(f, s)
+        """)
+        XCTAssertEqual(out, "(7.0, -48, 256, 7, 2)\n1 8.0\n")
+        // The instructions, in the module's own listing.
+        let builtins = Library.makeStandard()
+        let globals = Globals(builtins: builtins)
+        let file = SourceFile(name: "<test>", text: "s = 0.0\nfor i in range(3):\n    s = s + i * 0.5\n")
+        let module = try Compiler(globals: globals, builtins: builtins, file: file, echo: false).compile(try Parser.parse(file))
+        module.seal()
+        let listing = Disassembler.disassemble(module, globals: globals.names)
+        for expected in ["FOR_RANGE_STORE_GLOBAL", "(counter $t1 into global i, exit to", "BINARY_GK",
+                         "MUL (i * 0.5)", "BINARY_STORE_GLOBAL", "ADD (s = pop + pop)",
+                         "RANGE_NEXT_GLOBAL", "(counter $t1 into global i, back to"] {
+            XCTAssertTrue(listing.contains(expected), expected + " in\n" + listing)
+        }
+        // A global that is not a number, or unassigned, takes the unfused path and its errors.
+        XCTAssertEqual(try run("s = 'a'\nfor i in range(2):\n    s = s + 'b'\nt = ones(2)\nfor i in range(2):\n    t = t * 2.0\nprint(s, t)"),
+                       "abb [4. 4.]\n")
+        XCTAssertEqual(failure("for i in range(2):\n    s = q * 2.0\n")?.message, "name 'q' is not defined")
+        XCTAssertEqual(failure("s = 2**62\nfor i in range(3):\n    s = s + s * 1\n")?.kind, .overflow)
     }
 
     func testCallGlobalWithOneComputedArgument() throws {

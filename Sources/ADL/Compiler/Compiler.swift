@@ -102,13 +102,15 @@ public final class Compiler {
         case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return 0
         case .rangePrepare: return -3
         case .forRange, .forIterator: return 1
-        case .forRangeStore, .rangeNext: return 0
+        case .forRangeStore, .rangeNext, .forRangeStoreGlobal, .rangeNextGlobal: return 0
         case .binaryLocalStack: return 0
         case .binaryLocalConst, .binaryLocalLocal: return 1
         case .binaryStackConst, .binaryStackLocal: return 0
         // Fused forms push at most what the BINARY_LK/LL they replace pushes.
         case .updateLocalConst, .updateLocalLocal, .branchLocalConst, .branchLocalLocal, .returnLocal,
              .callGlobalLocalConst: return 1
+        case .binaryReturn, .binaryStoreGlobal: return -1
+        case .binaryGlobalConst: return 1
         case .call, .callKeywords: return -a
         case .makeFunction: return 1 - b
         case .buildTuple, .buildList, .buildString: return 1 - a
@@ -309,16 +311,24 @@ public final class Compiler {
             }
             if args.count == 3 { try expression(args[2].value) } else { emitConstant(.int(1), at: iterable.loc) }
             emit(.rangePrepare, base, at: iterable.loc)
-            if case .name(let n) = target.kind, case .local(let slot) = resolve(n) {
-                // Into a plain local: test at the top once, then RANGE_NEXT at the bottom
+            var counted: (store: OpCode, next: OpCode, slot: Int)?
+            if case .name(let n) = target.kind {
+                switch resolve(n) {
+                case .local(let slot): counted = (.forRangeStore, .rangeNext, slot)
+                case .global(let slot): counted = (.forRangeStoreGlobal, .rangeNextGlobal, slot)
+                default: break
+                }
+            }
+            if let (storeOp, nextOp, slot) = counted {
+                // Into a plain local or global: test at the top once, then RANGE_NEXT at the bottom
                 // advances, stores and jumps back (one dispatch per iteration for the loop).
-                let entry = emit(.forRangeStore, base, 0, slot, at: loc)
+                let entry = emit(storeOp, base, 0, slot, at: loc)
                 let bodyStart = here
                 current.loops.append(LoopState(continueTarget: nil, popsIterator: false))
                 try block(body)
                 let next = here
                 if let loop = current.loops.last { for j in loop.continueJumps { patch(j, to: next) } }
-                emit(.rangeNext, base, bodyStart, slot, at: loc)
+                emit(nextOp, base, bodyStart, slot, at: loc)
                 current.chunk.code[entry].b = Int32(truncatingIfNeeded: here)
                 finishLoop()
                 return

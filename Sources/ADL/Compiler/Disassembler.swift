@@ -48,6 +48,18 @@ public enum Disassembler {
             return "\(a) \(b) \(Int(ins.c)) (counter \(local(a)) into \(local(Int(ins.c))), back to \(b))"
         case .binaryLocalStack:
             return "\(a) \(ins.sub.mnemonic) (\(local(a)) \(Operators.symbol(ins.sub)) pop)"
+        case .forRangeStoreGlobal, .rangeNextGlobal:
+            let c = Int(ins.c)
+            let name = c >= 0 && c < globals.count ? globals[c] : "?"
+            let how = ins.op == .rangeNextGlobal ? "back to" : "exit to"
+            return "\(a) \(b) \(c) (counter \(local(a)) into global \(name), \(how) \(b))"
+        case .binaryGlobalConst:
+            let name = a >= 0 && a < globals.count ? globals[a] : "?"
+            let k = b < chunk.constants.count ? Formatting.repr(chunk.constants[b]) : "?"
+            return "\(a) \(b) \(ins.sub.mnemonic) (\(name) \(Operators.symbol(ins.sub)) \(k))"
+        case .binaryStoreGlobal:
+            let name = a >= 0 && a < globals.count ? globals[a] : "?"
+            return "\(a) \(ins.sub.mnemonic) (\(name) = pop \(Operators.symbol(ins.sub)) pop)"
         case .forRangeStore:
             return "\(a) \(b) \(Int(ins.c)) (counter \(local(a)) into \(local(Int(ins.c))), exit to \(b))"
         case .binaryLocalConst, .binaryStackConst, .binaryLocalLocal, .binaryStackLocal:
@@ -69,6 +81,8 @@ public enum Disassembler {
             return "\(a) \(b) \(Int(ins.c)) \(ins.sub.mnemonic) (unless \(local(a)) \(Operators.symbol(ins.sub)) \(right) to \(Int(ins.c)))"
         case .returnLocal:
             return "\(a) (\(local(a)))"
+        case .binaryReturn:
+            return "\(ins.sub.mnemonic) (return pop \(Operators.symbol(ins.sub)) pop)"
         case .callGlobalLocalConst:
             let c = Int(ins.c)
             let k = c < chunk.constants.count ? Formatting.repr(chunk.constants[c]) : "?"

@@ -107,6 +107,10 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     /// A B C      the bottom of a range loop: if locals[A] has not passed locals[A+1], store it into
     ///            locals[C], advance, poll the interrupt flag and jump back to B; else fall through
     case rangeNext
+    /// A B C      FOR_RANGE_STORE into globals[C] (`for i in range(n)` at module level)
+    case forRangeStoreGlobal
+    /// A B C      RANGE_NEXT into globals[C]
+    case rangeNextGlobal
     ///            seq -> iterator
     case getIterator
     /// A          iterator -> iterator next, or pop the iterator and jump to A when done
@@ -191,6 +195,12 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     /// A B C sub  call globals[A] with one argument, locals[B] (sub) constants[C], for
     ///            LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (`f(n - 1)`)
     case callGlobalLocalConst
+    /// sub        a b -> ; return a (sub) b, for BINARY sub; RETURN (+ - * / and comparisons)
+    case binaryReturn
+    /// A B sub    push globals[A] (sub) constants[B], for LOAD_GLOBAL A; BINARY_SK B sub
+    case binaryGlobalConst
+    /// A sub      a b -> ; globals[A] = a (sub) b, for BINARY sub; STORE_GLOBAL A
+    case binaryStoreGlobal
 }
 
 extension OpCode {
@@ -252,6 +262,8 @@ extension OpCode {
         case .binaryStackLocal: return "BINARY_SL"
         case .binaryLocalStack: return "BINARY_LS"
         case .rangeNext: return "RANGE_NEXT"
+        case .forRangeStoreGlobal: return "FOR_RANGE_STORE_GLOBAL"
+        case .rangeNextGlobal: return "RANGE_NEXT_GLOBAL"
         case .getIterator: return "GET_ITER"
         case .forIterator: return "FOR_ITER"
         case .call: return "CALL"
@@ -282,6 +294,9 @@ extension OpCode {
         case .branchLocalLocal: return "BRANCH_LL"
         case .returnLocal: return "RETURN_LOCAL"
         case .callGlobalLocalConst: return "CALL_GLOBAL_LK"
+        case .binaryReturn: return "BINARY_RETURN"
+        case .binaryGlobalConst: return "BINARY_GK"
+        case .binaryStoreGlobal: return "BINARY_STORE_GLOBAL"
         }
     }
 }

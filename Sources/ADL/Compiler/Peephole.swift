@@ -45,6 +45,16 @@ enum Peephole {
                     continue
                 }
             case .loadGlobal:
+                // global op K:  LOAD_GLOBAL g; BINARY_SK K op
+                if free(i + 1), code[i + 1].op == .binaryStackConst, isArithmetic(code[i + 1].sub) {
+                    var fused = ins
+                    fused.op = .binaryGlobalConst
+                    fused.b = code[i + 1].b
+                    fused.sub = code[i + 1].sub
+                    code[i] = fused
+                    i += 2
+                    continue
+                }
                 // f(local op K):  LOAD_GLOBAL f; BINARY_LK a b op; CALL 1
                 if free(i + 1), free(i + 2), code[i + 1].op == .binaryLocalConst, isArithmetic(code[i + 1].sub),
                    code[i + 2].op == .call, code[i + 2].a == 1 {
@@ -55,6 +65,26 @@ enum Peephole {
                     fused.sub = code[i + 1].sub
                     code[i] = fused
                     i += 3
+                    continue
+                }
+            case .add, .sub, .mul, .div, .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
+                // BINARY; RETURN  (`return fib(n - 1) + fib(n - 2)`)
+                if free(i + 1), code[i + 1].op == .returnValue {
+                    var fused = ins
+                    fused.op = .binaryReturn
+                    fused.sub = ins.op
+                    code[i] = fused
+                    i += 2
+                    continue
+                }
+                // BINARY; STORE_GLOBAL g  (`s = s + t` at module level)
+                if free(i + 1), isArithmetic(ins.op), code[i + 1].op == .storeGlobal {
+                    var fused = ins
+                    fused.op = .binaryStoreGlobal
+                    fused.sub = ins.op
+                    fused.a = code[i + 1].a
+                    code[i] = fused
+                    i += 2
                     continue
                 }
             case .loadLocal:
@@ -87,7 +117,7 @@ enum Peephole {
             switch ins.op {
             case .jump, .loop, .jumpIfFalse, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .forIterator:
                 mark(ins.a)
-            case .forRange, .forRangeStore, .rangeNext:
+            case .forRange, .forRangeStore, .rangeNext, .forRangeStoreGlobal, .rangeNextGlobal:
                 mark(ins.b)
             case .branchLocalConst, .branchLocalLocal:
                 mark(ins.c)

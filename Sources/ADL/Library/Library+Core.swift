@@ -104,6 +104,10 @@ extension Library {
             _ = try args.exactly("time", 0)
             return .float(System.monotonicSeconds())
         }
+        t.register("process_time") { _, args in
+            _ = try args.exactly("process_time", 0)
+            return .float(System.processCPUSeconds())
+        }
         t.register("isclose") { _, args in
             let p = try args.bind("isclose", ["a", "b", "rtol", "atol", "equal_nan"], required: 2)
             return try closeness(p, all: false)

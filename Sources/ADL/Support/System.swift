@@ -132,6 +132,14 @@ public enum System {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
+
+    /// CPU seconds this process has used (all threads, user and system), as Python's
+    /// `time.process_time()`: unlike wall time, it leaves out waiting for a CPU.
+    public static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
 }
 
 /// A failed system call: the C library's description of its errno.

@@ -28,18 +28,18 @@ struct FrameStack {
 
     /// The innermost frame's instruction pointer.
     @inline(__always) var topIP: Int {
-        get { buffer[count - 1].ip }
-        nonmutating set { buffer[count - 1].ip = newValue }
+        get { buffer[count &- 1].ip }
+        nonmutating set { buffer[count &- 1].ip = newValue }
     }
 
     /// Pushes `frame`; the caller has checked `count < capacity`.
     @inline(__always) mutating func append(_ frame: Frame) {
         (buffer + count).initialize(to: frame)
-        count += 1
+        count &+= 1
     }
 
     @inline(__always) mutating func removeLast(_ n: Int = 1) {
-        count -= n
+        count &-= n
     }
 
     /// Makes room for `capacity` frames (a raised recursion limit).

@@ -17,8 +17,30 @@ public final class Globals {
         set {
             let old = slots[index]
             slots[index] = Slot(newValue)
-            old.release()
+            release(old)
         }
+    }
+
+    /// Functions overwritten or deleted while code may still be running them: a frame
+    /// made by CALL_GLOBAL_LK borrows its function from the global (no reference of its
+    /// own, see SlotTag.borrowedFunction), so the object must outlive the global's
+    /// binding. The VM releases them when no frame is active (`releaseRetired`).
+    private(set) var retired: [Slot] = []
+
+    /// Drops a slot's reference, or retires it when it is a function (see `retired`).
+    @inline(__always)
+    func release(_ old: Slot) {
+        if old.tag == .function { retired.append(old) } else { old.release() }
+    }
+
+    /// Releases the retired functions that `isRunning` says no active frame uses.
+    func releaseRetired(keeping isRunning: (Slot) -> Bool = { _ in false }) {
+        guard !retired.isEmpty else { return }
+        var kept: [Slot] = []
+        for slot in retired {
+            if isRunning(slot) { kept.append(slot) } else { slot.release() }
+        }
+        retired = kept
     }
     /// Module names usable as prefixes: alias → builtin name prefix ("np" → "", "la" → "linalg.").
     public var moduleAliases: [String: String] = ["np": "", "numpy": ""]
@@ -36,6 +58,7 @@ public final class Globals {
 
     deinit {
         for i in 0..<names.count { slots[i].release() }
+        for slot in retired { slot.release() }
         slots.deallocate()
     }
 

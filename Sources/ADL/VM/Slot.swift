@@ -10,9 +10,12 @@
 // - Copying a slot to a second place needs `retain()`; dropping one needs `release()`.
 // - `take()` turns a slot into a `Value` that inherits its reference (no retain).
 
-/// What a slot holds. Every tag from `array` on is an object pointer.
+/// What a slot holds. Every tag from `array` on is an object pointer the slot owns.
+/// `borrowedFunction` points at a FunctionObject WITHOUT owning a reference: it is the
+/// callee slot of a frame that CALL_GLOBAL_LK made, kept alive by its global (Globals
+/// retires, rather than releases, a function it overwrites while frames may run it).
 enum SlotTag: UInt8 {
-    case undefined, none, bool, int, float
+    case undefined, none, bool, int, float, borrowedFunction
     case array, string, tuple, list, record, function, builtin, boundMethod, cell, slice, iterator
 }
 
@@ -103,6 +106,9 @@ struct Slot {
         case .list: return .list(object(ListObject.self))
         case .record: return .record(object(RecordObject.self))
         case .function: return .function(object(FunctionObject.self))
+        case .borrowedFunction:
+            // The slot owns nothing: the value gets a reference of its own either way.
+            return .function(Unmanaged<FunctionObject>.fromOpaque(pointer).takeUnretainedValue())
         case .builtin: return .builtin(object(BuiltinFunction.self))
         case .boundMethod: return .boundMethod(object(BoundMethod.self))
         case .cell: return .cell(object(CellObject.self))

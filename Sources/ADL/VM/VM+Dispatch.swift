@@ -87,12 +87,12 @@ extension VM {
                     sp -= 1
                     let old = globals.slots[Int(ins.a)]
                     globals.slots[Int(ins.a)] = stack[sp]
-                    old.release()
+                    releaseGlobal(old)
                 case .deleteGlobal:
                     let old = globals.slots[Int(ins.a)]
                     if old.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
                     globals.slots[Int(ins.a)] = .undefined
-                    old.release()
+                    releaseGlobal(old)
                 case .loadBuiltin:
                     VM.push(stack, &sp, Slot(.builtin(builtins.functions[Int(ins.a)])))
                 case .pop:
@@ -120,6 +120,21 @@ extension VM {
                         self.sp = sp
                         frames.topIP = ip
                         let v = try binary(ins.op, l.take(), r.take())
+                        VM.push(stack, &sp, Slot(v))
+                    }
+                case .binaryReturn:
+                    // Fused BINARY sub; RETURN (see Peephole.swift): a scalar result is returned here.
+                    let r = stack[sp - 1]
+                    let l = stack[sp - 2]
+                    if let v = VM.scalarFast(ins.sub, l, r) {
+                        sp -= 2
+                        if !popFrame(v, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                    } else {
+                        // As the BINARY it replaced; the RETURN follows.
+                        sp -= 2
+                        self.sp = sp
+                        frames.topIP = ip
+                        let v = try binary(ins.sub, l.take(), r.take())
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .isSame, .isNotSame:
@@ -210,6 +225,53 @@ extension VM {
                     } else if ins.op == .forRangeStore {
                         ip = Int(ins.b)
                     }
+                case .forRangeStoreGlobal, .rangeNextGlobal:
+                    // FOR_RANGE_STORE / RANGE_NEXT into a global (a module-level loop).
+                    if let i = VM.nextInRange(slots + Int(ins.a)) {
+                        if ins.op == .rangeNextGlobal {
+                            if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                            ip = Int(ins.b)
+                        }
+                        let old = globals.slots[Int(ins.c)]
+                        globals.slots[Int(ins.c)] = .int(i)
+                        if old.isObject { releaseGlobal(old) }
+                    } else if ins.op == .forRangeStoreGlobal {
+                        ip = Int(ins.b)
+                    }
+                case .binaryGlobalConst:
+                    // Fused LOAD_GLOBAL A; BINARY_SK B sub (see Peephole.swift).
+                    let g = globals.slots[Int(ins.a)]
+                    if activeTrace == nil, let v = VM.arithmeticFast(ins.sub, g, constants[Int(ins.b)]) {
+                        VM.push(stack, &sp, v)
+                        ip &+= 1
+                        break
+                    }
+                    // As the LOAD_GLOBAL it replaced; the BINARY_SK follows.
+                    if g.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    if let trace = activeTrace {
+                        VM.push(stack, &sp, Slot(trace.readExternal(.global(Int(ins.a)), g.value())))
+                    } else {
+                        g.retain()
+                        VM.push(stack, &sp, g)
+                    }
+                case .binaryStoreGlobal:
+                    // Fused BINARY sub; STORE_GLOBAL A (see Peephole.swift).
+                    let r = stack[sp - 1]
+                    let l = stack[sp - 2]
+                    if let v = VM.arithmeticFast(ins.sub, l, r) {
+                        sp -= 2
+                        let old = globals.slots[Int(ins.a)]
+                        globals.slots[Int(ins.a)] = v
+                        if old.isObject { releaseGlobal(old) }
+                        ip &+= 1
+                    } else {
+                        // As the BINARY it replaced; the STORE_GLOBAL follows.
+                        sp -= 2
+                        self.sp = sp
+                        frames.topIP = ip
+                        let v = try binary(ins.sub, l.take(), r.take())
+                        VM.push(stack, &sp, Slot(v))
+                    }
                 case .binaryLocalStack:
                     let l = slots[Int(ins.a)]
                     if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
@@ -253,6 +315,7 @@ extension VM {
                     }
                 case .updateLocalConst, .updateLocalLocal:
                     // Fused BINARY_LK/LL A B sub; BINARY_LS C sub2; STORE_LOCAL C (see Peephole.swift).
+                    let ip0 = ip &- 1
                     let l = slots[Int(ins.a)]
                     let r = ins.op == .updateLocalConst ? constants[Int(ins.b)] : slots[Int(ins.b)]
                     if let t = VM.arithmeticFast(ins.sub, l, r) {
@@ -271,6 +334,19 @@ extension VM {
                                     slots[Int(next.c)] = .int(i)
                                     old.release()
                                     ip = Int(next.b)
+                                    // The loop body is this instruction alone (`for i in range(n): s = s + i * k`):
+                                    // run the next iterations in one tight loop (VM+FusedLoops.swift).
+                                    if ip == ip0 {
+                                        switch VM.repeatUpdate(ins, next, slots: slots, constants: constants) {
+                                        case .finished:
+                                            ip = ip0 &+ 4
+                                        case .slowPath:
+                                            break  // ip0: this instruction again, through the dispatch
+                                        case .interrupted:
+                                            ip = ip0 &+ 4
+                                            if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                                        }
+                                    }
                                 }
                             }
                         } else {
@@ -288,7 +364,16 @@ extension VM {
                     let l = slots[Int(ins.a)]
                     let r = ins.op == .branchLocalConst ? constants[Int(ins.b)] : slots[Int(ins.b)]
                     if let holds = VM.compareFast(ins.sub, l, r) {
-                        ip = holds ? ip &+ 1 : Int(ins.c)
+                        if !holds {
+                            ip = Int(ins.c)
+                        } else if code[ip &+ 1].op == .returnLocal, slots[Int(code[ip &+ 1].a)].tag != .undefined {
+                            // `if n < 2: return n`: the RETURN_LOCAL after the JUMP_IF_FALSE, done here.
+                            let result = slots[Int(code[ip &+ 1].a)]
+                            result.retain()
+                            if !popFrame(result, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                        } else {
+                            ip = ip &+ 1
+                        }
                     } else {
                         if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
                         if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
@@ -314,10 +399,37 @@ extension VM {
                     }
 
                 case .callGlobalLocalConst:
-                    // Fused LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (see Peephole.swift): with the
-                    // global defined, no trace recording and a scalar argument, push both and go on
-                    // as the CALL (falling through), with ip past it.
+                    // Fused LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (see Peephole.swift).
                     let callee = globals.slots[Int(ins.a)]
+                    // A user function of one parameter, a scalar argument, no trace recording:
+                    // the whole call here. The callee slot borrows the function from its global
+                    // (no reference counting; see SlotTag.borrowedFunction).
+                    if callee.tag == .function, activeTrace == nil {
+                        unowned(unsafe) let function = callee.functionObject
+                        if function.arity == 1, let calleeCode = function.code, let calleeConstants = function.constants,
+                           frames.count < recursionLimit, sp &+ 1 &+ function.frameSize < stackCapacity,
+                           let argument = VM.scalarFast(ins.sub, slots[Int(ins.b)], constants[Int(ins.c)]) {
+                            ip &+= 2  // past the CALL: interrupts and the return point are the CALL's
+                            if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                            stack[sp] = Slot(tag: .borrowedFunction, bits: callee.bits)
+                            let base = sp &+ 1
+                            stack[base] = argument
+                            frames.topIP = ip
+                            let extra = function.slotCount &- 1
+                            if extra > 0 { (stack + (base &+ 1)).initialize(repeating: .undefined, count: extra) }
+                            sp = base &+ function.slotCount
+                            self.sp = sp
+                            frame = Frame(function: function, ip: 0, base: base, code: calleeCode, constants: calleeConstants)
+                            frames.append(frame)
+                            code = calleeCode
+                            constants = calleeConstants
+                            slots = stack + base
+                            ip = 0
+                            break
+                        }
+                    }
+                    // Otherwise: with the global defined, no trace recording and a scalar argument,
+                    // push both and go on as the CALL (falling through), with ip past it.
                     if callee.tag != .undefined, activeTrace == nil,
                        let argument = VM.scalarFast(ins.sub, slots[Int(ins.b)], constants[Int(ins.c)]) {
                         callee.retain()
@@ -388,20 +500,7 @@ extension VM {
                         sp -= 1
                         result = stack[sp]
                     }
-                    let base = frame.base
-                    for i in base..<sp { stack[i].release() }
-                    stack[base - 1].release()
-                    stack[base - 1] = result
-                    sp = base
-                    self.sp = sp
-                    frames.removeLast()
-                    if frames.count <= stopDepth { return }
-                    frame = frames[frames.count - 1]
-                        code = frame.code
-                        constants = frame.constants
-                        slots = stack + frame.base
-                        ip = frame.ip
-                        sp = self.sp
+                    if !popFrame(result, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
                 case .makeFunction:
                     let proto = frame.function.proto.chunk.functions[Int(ins.a)]
                     let defaultCount = Int(ins.b)
@@ -584,6 +683,37 @@ extension VM {
             if !frames.isEmpty { frames.topIP = ip }
             throw annotate(error, frameIndex: frames.count - 1, ip: ip)
         }
+    }
+
+    /// Drops the reference of a value just replaced in a global (functions are retired,
+    /// see Globals.retired; past `retiredLimit` of them, those no frame runs are released).
+    @inline(__always)
+    func releaseGlobal(_ old: Slot) {
+        globals.release(old)
+        if old.tag == .function && globals.retired.count > VM.retiredLimit { releaseRetiredFunctions() }
+    }
+
+    /// Returns from the innermost frame: drops its locals and operands, puts `result`
+    /// (owned) in its callee slot and reloads the caller's state. False when the frame
+    /// count has dropped to `stopDepth` (the dispatch loop returns).
+    @inline(__always)
+    func popFrame(_ result: Slot, stopDepth: Int, _ frame: inout Frame, _ code: inout UnsafeMutablePointer<Instruction>,
+                  _ constants: inout UnsafeMutablePointer<Slot>, _ slots: inout UnsafeMutablePointer<Slot>,
+                  _ ip: inout Int, _ sp: inout Int) -> Bool {
+        let base = frame.base
+        for i in base..<sp { stack[i].release() }
+        stack[base &- 1].release()
+        stack[base &- 1] = result
+        sp = base
+        self.sp = sp
+        frames.removeLast()
+        if frames.count <= stopDepth { return false }
+        frame = frames[frames.count &- 1]
+        code = frame.code
+        constants = frame.constants
+        slots = stack + frame.base
+        ip = frame.ip
+        return true
     }
 
     /// The counter of a range loop (`counter`, stop, step in three slots): its current

@@ -102,10 +102,29 @@ public final class VM {
             }
             // The result replaced the callee at entrySP.
             sp -= 1
+            if frames.isEmpty { globals.releaseRetired() }
             return stack[sp].take()
         } catch {
             unwind(toSP: entrySP, depth: entryDepth)
+            if frames.isEmpty { globals.releaseRetired() }
             throw error
+        }
+    }
+
+    /// Past this many functions retired by global assignments (Globals.retired), STORE_GLOBAL
+    /// releases those that no active frame runs, so a loop that keeps rebinding a global
+    /// function holds a bounded number of them.
+    static let retiredLimit = 256
+
+    /// Releases the retired functions that no active frame is running.
+    func releaseRetiredFunctions() {
+        let frames = self.frames
+        globals.releaseRetired { slot in
+            let object = UnsafeMutableRawPointer(bitPattern: UInt(slot.bits))
+            for i in 0..<frames.count where Unmanaged.passUnretained(frames[i].function).toOpaque() == object {
+                return true
+            }
+            return false
         }
     }
 

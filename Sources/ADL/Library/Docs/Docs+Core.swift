@@ -77,6 +77,13 @@ extension Docs {
                    >>> time() >= t
                    True
                    """),
+        BuiltinDoc("process_time", "process_time()",
+                   "CPU seconds this process has used, user plus system time of all its threads (BLAS threads included), as Python's `time.process_time()`. The difference of two calls times a computation without the time the process spent waiting for a CPU on a busy machine; the starting point is arbitrary.",
+                   example: """
+                   >>> t = process_time()
+                   >>> process_time() >= t
+                   True
+                   """),
         BuiltinDoc("isclose", "isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False)",
                    "Elementwise |a - b| <= atol + rtol * |b| with broadcasting, as NumPy: a bool array (or a bool for two numbers). Infinities are close only to themselves; nan is close to nan only with `equal_nan=True`.",
                    example: """
