@@ -102,7 +102,7 @@ extension Library {
         }
         t.register("time") { _, args in
             _ = try args.exactly("time", 0)
-            return .float(System.monotonicSeconds())
+            return .float(System.epochSeconds())
         }
         t.register("process_time") { _, args in
             _ = try args.exactly("process_time", 0)

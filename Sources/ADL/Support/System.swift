@@ -133,6 +133,13 @@ public enum System {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
+    /// Seconds since the Unix epoch on the system clock, as Python's `time.time()`.
+    public static func epochSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
     /// CPU seconds this process has used (all threads, user and system), as Python's
     /// `time.process_time()`: unlike wall time, it leaves out waiting for a CPU.
     public static func processCPUSeconds() -> Double {
