@@ -69,6 +69,9 @@ public enum Disassembler {
             return "\(a) \(b) \(Int(ins.c)) \(ins.sub.mnemonic) (unless \(local(a)) \(Operators.symbol(ins.sub)) \(right) to \(Int(ins.c)))"
         case .returnLocal:
             return "\(a) (\(local(a)))"
+        case .fusedChain:
+            let summary = a < chunk.fusedKernels.count ? chunk.fusedKernels[a].summary : "?"
+            return "\(a) \(b) (\(summary), to \(b))"
         case .callGlobalLocalConst:
             let c = Int(ins.c)
             let k = c < chunk.constants.count ? Formatting.repr(chunk.constants[c]) : "?"

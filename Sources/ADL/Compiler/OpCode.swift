@@ -191,6 +191,10 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     /// A B C sub  call globals[A] with one argument, locals[B] (sub) constants[C], for
     ///            LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (`f(n - 1)`)
     case callGlobalLocalConst
+    /// A B        run fused elementwise program chunk.fusedKernels[A] (inputs read from locals,
+    ///            globals, constants): push its result and jump to B; when it does not apply
+    ///            (other types or shapes, traced values) fall through to the unfused code
+    case fusedChain
 }
 
 extension OpCode {
@@ -282,6 +286,7 @@ extension OpCode {
         case .branchLocalLocal: return "BRANCH_LL"
         case .returnLocal: return "RETURN_LOCAL"
         case .callGlobalLocalConst: return "CALL_GLOBAL_LK"
+        case .fusedChain: return "FUSED_CHAIN"
         }
     }
 }
