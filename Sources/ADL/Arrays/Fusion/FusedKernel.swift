@@ -202,6 +202,8 @@ private struct FusedMachine {
     /// Each register's current block (into an input or into `scratch`).
     let registers: UnsafeMutablePointer<UnsafePointer<Double>>
     let scratch: UnsafeMutablePointer<Double>
+    /// The adl_fused_arith operation of each step that has one.
+    let arithmetic: UnsafeMutablePointer<Int32?>
     let block = FusedKernel.blockSize
 
     init(kernel: FusedKernel, n: Int, pointers: [UnsafePointer<Double>?], counts: [Int],
@@ -221,6 +223,22 @@ private struct FusedMachine {
         registers = .allocate(capacity: s)
         scratch = .allocate(capacity: s * FusedKernel.blockSize)
         registers.initialize(repeating: UnsafePointer(scratch), count: s)
+        // The steps the C kernels run: + - * / and ** 2 of a vector (NumPy's square).
+        arithmetic = .allocate(capacity: s)
+        for (r, step) in kernel.steps.enumerated() {
+            var code: adl_fused_op?
+            if case .binary(let op, let a, let b) = step {
+                switch op {
+                case .add: code = ADL_FUSED_ADD
+                case .sub: code = ADL_FUSED_SUB
+                case .mul: code = ADL_FUSED_MUL
+                case .div: code = ADL_FUSED_DIV
+                case .pow where isVector[a] && !isVector[b] && numbers[b] == 2: code = ADL_FUSED_SQUARE
+                default: code = nil
+                }
+            }
+            arithmetic[r] = code.map { Int32($0.rawValue) }
+        }
     }
 
     func deallocate() {
@@ -231,6 +249,7 @@ private struct FusedMachine {
         numbers.deallocate()
         registers.deallocate()
         scratch.deallocate()
+        arithmetic.deallocate()
     }
 
     /// Computes elements b0 ..< b0 + m of every register; the last one goes to `last` when given.
@@ -253,6 +272,12 @@ private struct FusedMachine {
             case .constant:
                 continue
             case .binary(let op, let a, let b):
+                if let code = arithmetic[r] {
+                    adl_fused_arith(code, isVector[a] ? registers[a] : nil, numbers[a],
+                                    isVector[b] ? registers[b] : nil, numbers[b], target, m)
+                    registers[r] = UnsafePointer(target)
+                    continue
+                }
                 switch (isVector[a], isVector[b]) {
                 case (true, true): dispatchBinary(op, .same(registers[a], registers[b], m), target)
                 case (true, false): dispatchBinary(op, .scalarRight(registers[a], numbers[b], m), target)
@@ -260,19 +285,27 @@ private struct FusedMachine {
                 }
                 registers[r] = UnsafePointer(target)
             case .unary(let op, let a):
-                dispatchUnary(op, registers[a], m, target)
+                if op == .neg {
+                    adl_fused_arith(Int32(ADL_FUSED_NEG.rawValue), registers[a], 0, nil, 0, target, m)
+                } else {
+                    dispatchUnary(op, registers[a], m, target)
+                }
                 registers[r] = UnsafePointer(target)
             case .padAdd(let base, let value, let lo, let hi):
-                if isVector[base] {
-                    target.update(from: registers[base], count: m)
-                } else {
-                    target.update(repeating: numbers[base], count: m)
+                // Inside lo..<hi: base + value (as index_add's +=); outside: base as it is.
+                let from = Swift.min(Swift.max(lo, b0), b0 + m) - b0
+                let to = Swift.max(Swift.min(hi, b0 + m) - b0, from)
+                let baseVector = isVector[base]
+                for (s, e) in [(0, from), (to, m)] where e > s {
+                    if baseVector {
+                        (target + s).update(from: registers[base] + s, count: e - s)
+                    } else {
+                        (target + s).update(repeating: numbers[base], count: e - s)
+                    }
                 }
-                let from = Swift.max(lo, b0), to = Swift.min(hi, b0 + m)
                 if to > from {
-                    let v = registers[value] + (from - b0)
-                    let t = target + (from - b0)
-                    for i in 0..<(to - from) { t[i] += v[i] }
+                    adl_fused_arith(Int32(ADL_FUSED_ADD.rawValue), baseVector ? registers[base] + from : nil,
+                                    numbers[base], registers[value] + from, 0, target + from, to - from)
                 }
                 registers[r] = UnsafePointer(target)
             }
