@@ -80,7 +80,7 @@ final class FusedKernel: @unchecked Sendable {
     }
 
     /// Elements per block: the live registers of a block stay in L1/L2.
-    static let blockSize = 512
+    static let blockSize = 1024
 
     /// The disassembler's summary: `sum(...)` or `chain(...)` of the step count.
     var summary: String {
