@@ -80,7 +80,7 @@ final class FusedKernel: @unchecked Sendable {
     }
 
     /// Elements per block: the live registers of a block stay in L1/L2.
-    static let blockSize = 1024
+    static let blockSize = 512
 
     /// The disassembler's summary: `sum(...)` or `chain(...)` of the step count.
     var summary: String {
@@ -202,6 +202,8 @@ private struct FusedMachine {
     /// Each register's current block (into an input or into `scratch`).
     let registers: UnsafeMutablePointer<UnsafePointer<Double>>
     let scratch: UnsafeMutablePointer<Double>
+    /// Each step's block buffer in `scratch` (shared by steps whose lives do not overlap).
+    let buffer: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     /// The adl_fused_arith operation of each step that has one.
     let arithmetic: UnsafeMutablePointer<Int32?>
     let block = FusedKernel.blockSize
@@ -221,7 +223,30 @@ private struct FusedMachine {
         self.numbers = .allocate(capacity: s)
         self.numbers.initialize(from: numbers, count: s)
         registers = .allocate(capacity: s)
-        scratch = .allocate(capacity: s * FusedKernel.blockSize)
+        // Block buffers by liveness: a step's buffer is free again after the last step
+        // that reads it, so a long program touches a few buffers that stay in L1.
+        var lastUse = Array(0..<s)
+        for (r, step) in kernel.steps.enumerated() {
+            switch step {
+            case .binary(_, let a, let b): lastUse[a] = r; lastUse[b] = r
+            case .unary(_, let a): lastUse[a] = r
+            case .padAdd(let base, let value, _, _): lastUse[base] = r; lastUse[value] = r
+            case .load, .constant: break
+            }
+        }
+        var free: [Int] = []
+        var buffers = 0
+        var bufferOf = [Int](repeating: 0, count: s)
+        var dying = [[Int]](repeating: [], count: s)
+        for r in 0..<s {
+            if let b = free.popLast() { bufferOf[r] = b } else { bufferOf[r] = buffers; buffers += 1 }
+            // Released after the target is taken: a step never writes over its own operands.
+            dying[lastUse[r]].append(bufferOf[r])
+            free.append(contentsOf: dying[r])
+        }
+        scratch = .allocate(capacity: Swift.max(1, buffers) * FusedKernel.blockSize)
+        buffer = .allocate(capacity: s)
+        for r in 0..<s { buffer[r] = scratch + bufferOf[r] * FusedKernel.blockSize }
         registers.initialize(repeating: UnsafePointer(scratch), count: s)
         // The steps the C kernels run: + - * / and ** 2 of a vector (NumPy's square).
         arithmetic = .allocate(capacity: s)
@@ -249,6 +274,7 @@ private struct FusedMachine {
         numbers.deallocate()
         registers.deallocate()
         scratch.deallocate()
+        buffer.deallocate()
         arithmetic.deallocate()
     }
 
@@ -256,7 +282,7 @@ private struct FusedMachine {
     func evaluate(_ b0: Int, _ m: Int, last: UnsafeMutablePointer<Double>?) {
         let final = steps.count - 1
         for r in 0...final {
-            let target = (r == final ? last : nil) ?? scratch + r * block
+            let target = (r == final ? last : nil) ?? buffer[r]
             switch steps[r] {
             case .load(let k, let shift):
                 guard let base = inputs[k] else { continue }
