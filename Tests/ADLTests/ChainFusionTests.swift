@@ -66,6 +66,22 @@ final class ChainFusionTests: XCTestCase {
         XCTAssertEqual(type?.kind, .type)
     }
 
+    func testFusedChainPollsTheInterrupt() throws {
+        // A builtin's loop over calls of a fused function (checkgrad here) has no LOOP
+        // instruction to poll Ctrl-C: the fused chain polls it, as the `sum` call it replaces does.
+        interruptRequested.store(false, ordering: .relaxed)
+        let timer = Thread {
+            Thread.sleep(forTimeInterval: 0.2)
+            interruptRequested.store(true, ordering: .relaxed)
+        }
+        timer.start()
+        let error = TestPrograms.failure("x = ones((300, 300))
+checkgrad(lambda v: sum(v ** 2 + 1), x)
+")
+        interruptRequested.store(false, ordering: .relaxed)
+        XCTAssertEqual(error?.kind, .interrupt)
+    }
+
     func testGradientChainIsOneFusedProgram() throws {
         let listing = try run(rosen + "dis(grad(rosen), x)")
         XCTAssertTrue(listing.contains("FUSED_CHAIN           0 56 (24 steps over 1 input, to 56)"), listing)
