@@ -75,9 +75,7 @@ final class ChainFusionTests: XCTestCase {
             interruptRequested.store(true, ordering: .relaxed)
         }
         timer.start()
-        let error = TestPrograms.failure("x = ones((300, 300))
-checkgrad(lambda v: sum(v ** 2 + 1), x)
-")
+        let error = TestPrograms.failure("x = ones((300, 300))\ncheckgrad(lambda v: sum(v ** 2 + 1), x)\n")
         interruptRequested.store(false, ordering: .relaxed)
         XCTAssertEqual(error?.kind, .interrupt)
     }
