@@ -59,18 +59,12 @@ enum Lowering {
             return proto.localNames.count - 1
         }
 
-        for (n, node) in nodes.enumerated() where needed[n] {
+        // Computes node n (an operator, call, index, transpose, display or tuple) onto the stack.
+        func pushValue(_ n: Int) {
+            let node = nodes[n]
             let loc = node.location
             let args = node.operands
             switch node.primitive {
-            case .input(let k):
-                slotOf[n] = k
-                continue
-            case .external(let k):
-                slotOf[n] = parameters.count - externalCount + k
-                continue
-            case .constant:
-                continue
             case .binary(let op):
                 if let product = fused[n] {
                     emit(.loadConst, constant(.builtin(product.builtin)), effect: 1, at: loc)
@@ -95,15 +89,6 @@ enum Lowering {
             case .getIndex:
                 for a in args { load(a, at: loc) }
                 emit(.getIndex, args.count - 1, effect: -(args.count - 1), at: loc)
-            case .setIndex:
-                // target = base (copied on write), then target[indices] = value.
-                load(args[0], at: loc)
-                let slot = newSlot(n)
-                emit(.storeLocal, slot, effect: -1, at: loc)
-                for a in args.dropFirst() { load(a, at: loc) }
-                emit(.setIndexLocal, args.count - 2, slot, effect: -(args.count - 1), at: loc)
-                slotOf[n] = slot
-                continue
             case .transpose:
                 load(args[0], at: loc)
                 emit(.getAttribute, constant(.string(StringObject("T"))), effect: 0, at: loc)
@@ -113,6 +98,69 @@ enum Lowering {
             case .tuple:
                 for a in args { load(a, at: loc) }
                 emit(.buildTuple, args.count, effect: 1 - args.count, at: loc)
+            case .input, .external, .constant, .setIndex, .guardTruth, .guardEqual:
+                break    // handled in the loop below
+            }
+        }
+
+        // Fused elementwise chains (Lowering+Fusion.swift): a root runs its chain as one
+        // FUSED_CHAIN program, with the plain code of the chain after it as the fallback.
+        let plan = planFusion(nodes, needed: needed, outputs: outputIDs.compactMap { $0 }, guards: trace.guards)
+        func emitRoot(_ n: Int) {
+            let loc = nodes[n].location
+            var jump: Int?
+            if let kernel = fusedKernel(root: n, nodes, plan, source: { k in
+                if let slot = slotOf[k] { return .local(slot) }
+                return .constant(constant(Trace.concrete(nodes[k].value)))
+            }) {
+                chunk.fusedKernels.append(kernel)
+                emit(.fusedChain, chunk.fusedKernels.count - 1, effect: 0, at: loc)
+                jump = chunk.code.count - 1
+            }
+            // The fallback: the chain's members into slots of their own (restored after, so
+            // code outside this chain never reads a slot only the fallback assigns).
+            let chain = plan.chain[n] ?? [n]
+            let saved = chain.map { slotOf[$0] }
+            for k in chain where k != n {
+                pushValue(k)
+                let slot = newSlot(k)
+                emit(.storeLocal, slot, effect: -1, at: nodes[k].location)
+                slotOf[k] = slot
+            }
+            pushValue(n)
+            for (k, s) in zip(chain, saved) { slotOf[k] = s }
+            if let j = jump { chunk.code[j].b = Int32(chunk.code.count) }
+            let slot = newSlot(n)
+            emit(.storeLocal, slot, effect: -1, at: loc)
+            slotOf[n] = slot
+        }
+
+        for (n, node) in nodes.enumerated() where needed[n] {
+            if plan.isRoot[n] {
+                emitRoot(n)
+                continue
+            }
+            if plan.member[n] { continue }    // computed inside the roots that use it
+            let loc = node.location
+            let args = node.operands
+            switch node.primitive {
+            case .input(let k):
+                slotOf[n] = k
+                continue
+            case .external(let k):
+                slotOf[n] = parameters.count - externalCount + k
+                continue
+            case .constant:
+                continue
+            case .setIndex:
+                // target = base (copied on write), then target[indices] = value.
+                load(args[0], at: loc)
+                let slot = newSlot(n)
+                emit(.storeLocal, slot, effect: -1, at: loc)
+                for a in args.dropFirst() { load(a, at: loc) }
+                emit(.setIndexLocal, args.count - 2, slot, effect: -(args.count - 1), at: loc)
+                slotOf[n] = slot
+                continue
             case .guardTruth(let outcome):
                 load(args[0], at: loc)
                 emit(.guardTruth, outcome ? 1 : 0, effect: -1, at: loc)
@@ -121,6 +169,8 @@ enum Lowering {
                 load(args[0], at: loc); load(args[1], at: loc)
                 emit(.guardEqual, effect: -2, at: loc)
                 continue
+            default:
+                pushValue(n)
             }
             let slot = newSlot(n)
             emit(.storeLocal, slot, effect: -1, at: loc)

@@ -9,6 +9,8 @@ public final class Chunk {
     public var constants: [Value] = []
     /// Functions defined in this chunk, referenced by MAKE_FUNCTION.
     public var functions: [FunctionProto] = []
+    /// The programs of FUSED_CHAIN instructions (Arrays/Fusion).
+    var fusedKernels: [FusedKernel] = []
     public let file: SourceFile
 
     public init(file: SourceFile) { self.file = file }

@@ -12,6 +12,8 @@ public final class Compiler {
     /// Emit PRINT_EXPR for top-level expression statements (stdin, -c, REPL).
     let echo: Bool
     private var functions: [FunctionState] = []
+    /// Above 0 while compiling the unfused code after a FUSED_CHAIN (Compiler+Fusion.swift).
+    var fusionSuppressed = 0
 
     /// Compile-time state of the function being compiled.
     final class FunctionState {
@@ -72,13 +74,13 @@ public final class Compiler {
 
     // MARK: - Emission helpers
 
-    private var current: FunctionState {
+    var current: FunctionState {
         // `functions` is never empty while compiling: `compile` pushes the module first.
         functions[functions.count - 1]
     }
 
     @discardableResult
-    private func emit(_ op: OpCode, _ a: Int = 0, _ b: Int = 0, _ c: Int = 0, sub: OpCode = .pop,
+    func emit(_ op: OpCode, _ a: Int = 0, _ b: Int = 0, _ c: Int = 0, sub: OpCode = .pop,
                       at loc: SourceLocation) -> Int {
         let state = current
         // Track an upper bound of the operand stack depth, so calls can check room once.
@@ -125,6 +127,8 @@ public final class Compiler {
         case .runCommand: return 0
         case .guardTruth: return -1
         case .guardEqual: return -2
+        // Pushes its result only when it jumps over the unfused code (which pushes the same).
+        case .fusedChain: return 0
         }
     }
 
@@ -478,7 +482,7 @@ public final class Compiler {
     }
 
     /// Where `name` lives, seen from the function being compiled.
-    private func resolve(_ name: String) -> Resolution {
+    func resolve(_ name: String) -> Resolution {
         let depth = functions.count - 1
         return resolve(name, depth: depth)
     }
@@ -568,8 +572,10 @@ public final class Compiler {
 
     // MARK: - Expressions
 
-    private func expression(_ e: Expr) throws {
+    func expression(_ e: Expr) throws {
         let loc = e.loc
+        // An elementwise array chain as one fused instruction (Compiler+Fusion.swift).
+        if fusionSuppressed == 0, try fusedChain(e) { return }
         switch e.kind {
         case .int(let v): emitConstant(.int(v), at: loc)
         case .float(let v): emitConstant(.float(v), at: loc)
@@ -718,7 +724,7 @@ public final class Compiler {
 
     /// `np.sum`, `np.linalg.inv`, `random.seed`: the builtin it names, `.missing` for an
     /// unknown name under a module, `.notModule` for an ordinary attribute.
-    private func moduleAttribute(_ e: Expr) -> ModuleAttribute {
+    func moduleAttribute(_ e: Expr) -> ModuleAttribute {
         var parts: [String] = []
         var node = e
         while case .attribute(let base, let name) = node.kind {
@@ -782,7 +788,7 @@ public final class Compiler {
     }
 
     /// The value of an int or float literal (a negated one too).
-    private func literalConstant(_ e: Expr) -> Value? {
+    func literalConstant(_ e: Expr) -> Value? {
         switch e.kind {
         case .int(let v): return .int(v)
         case .float(let v): return .float(v)

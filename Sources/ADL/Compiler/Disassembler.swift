@@ -83,6 +83,9 @@ public enum Disassembler {
             return "\(a) (\(local(a)))"
         case .binaryReturn:
             return "\(ins.sub.mnemonic) (return pop \(Operators.symbol(ins.sub)) pop)"
+        case .fusedChain:
+            let summary = a < chunk.fusedKernels.count ? chunk.fusedKernels[a].summary : "?"
+            return "\(a) \(b) (\(summary), to \(b))"
         case .callGlobalLocalConst:
             let c = Int(ins.c)
             let k = c < chunk.constants.count ? Formatting.repr(chunk.constants[c]) : "?"

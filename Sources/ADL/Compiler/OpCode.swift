@@ -201,6 +201,10 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case binaryGlobalConst
     /// A sub      a b -> ; globals[A] = a (sub) b, for BINARY sub; STORE_GLOBAL A
     case binaryStoreGlobal
+    /// A B        run fused elementwise program chunk.fusedKernels[A] (inputs read from locals,
+    ///            globals, constants): push its result and jump to B; when it does not apply
+    ///            (other types or shapes, traced values) fall through to the unfused code
+    case fusedChain
 }
 
 extension OpCode {
@@ -297,6 +301,7 @@ extension OpCode {
         case .binaryReturn: return "BINARY_RETURN"
         case .binaryGlobalConst: return "BINARY_GK"
         case .binaryStoreGlobal: return "BINARY_STORE_GLOBAL"
+        case .fusedChain: return "FUSED_CHAIN"
         }
     }
 }

@@ -121,6 +121,8 @@ enum Peephole {
                 mark(ins.b)
             case .branchLocalConst, .branchLocalLocal:
                 mark(ins.c)
+            case .fusedChain:
+                mark(ins.b)
             default:
                 break
             }

@@ -647,6 +647,15 @@ extension VM {
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
                     if try self.truth(x) != (ins.a != 0) { throw ADLError(.retrace, "a recorded branch went the other way") }
+                case .fusedChain:
+                    // Arrays/Fusion: the fused program, or on to the unfused code after this.
+                    // It stands for calls (`sum`, the scatters of a gradient), so it polls Ctrl-C as CALL does.
+                    if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                    if let result = runFused(frame.function.proto.chunk.fusedKernels[Int(ins.a)],
+                                             locals: slots, constants: constants) {
+                        VM.push(stack, &sp, result)
+                        ip = Int(ins.b)
+                    }
                 case .guardEqual:
                     let expected = VM.pop(stack, &sp)
                     let x = VM.pop(stack, &sp)

@@ -71,6 +71,16 @@ enum adl_rows_op { ADL_ROWS_ADD, ADL_ROWS_MUL, ADL_ROWS_MAX, ADL_ROWS_MIN };
 /// propagates, a later row wins ties); `dst` and `src` must not overlap.
 void adl_rows(int op, double *dst, const double *src, long rows, long n);
 
+// MARK: - Fused chains (fused.c)
+
+/// The operations of `adl_fused_arith`.
+enum adl_fused_op { ADL_FUSED_ADD, ADL_FUSED_SUB, ADL_FUSED_MUL, ADL_FUSED_DIV, ADL_FUSED_SQUARE, ADL_FUSED_NEG };
+
+/// out[i] = a[i] op b[i] for i < n, one IEEE operation per element; a NULL `a`
+/// (or `b`) stands for the number sa (sb) at every i. SQUARE is a[i] * a[i] and
+/// NEG is -a[i] (b unused). `out` must not overlap the inputs.
+void adl_fused_arith(int op, const double *a, double sa, const double *b, double sb, double *out, long n);
+
 // MARK: - Memory (memory.c)
 
 /// Makes glibc serve large blocks from the heap and keep freed ones there, so a
