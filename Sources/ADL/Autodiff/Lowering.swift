@@ -54,8 +54,10 @@ enum Lowering {
                 emit(.loadConst, constant(Trace.concrete(nodes[n].value)), effect: 1, at: location)
             }
         }
+        var movable = Set<Int>()    // slots of array temporaries (Lowering+Moves.swift)
         func newSlot(_ n: Int) -> Int {
             proto.localNames.append("t\(n)")
+            if case .array = nodes[n].value { movable.insert(proto.localNames.count - 1) }
             return proto.localNames.count - 1
         }
 
@@ -184,6 +186,7 @@ enum Lowering {
         }
         emit(.buildTuple, outputs.count, effect: 1 - outputs.count, at: end)
         emit(.returnValue, effect: -1, at: end)
+        moveLastUses(chunk, movable: movable)
         proto.maxStack = maxDepth + 2
         proto.seal()
         return proto

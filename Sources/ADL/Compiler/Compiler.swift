@@ -93,7 +93,7 @@ public final class Compiler {
     /// The net change in stack depth of one instruction (an upper bound at jumps).
     static func stackEffect(_ op: OpCode, _ a: Int, _ b: Int) -> Int {
         switch op {
-        case .loadConst, .loadLocal, .loadCell, .loadFree, .loadGlobal, .loadBuiltin, .dup: return 1
+        case .loadConst, .loadLocal, .loadLocalMove, .loadCell, .loadFree, .loadGlobal, .loadBuiltin, .dup: return 1
         case .storeLocal, .storeCell, .storeFree, .storeGlobal, .pop, .jumpIfFalse, .printExpression: return -1
         case .deleteLocal, .deleteGlobal, .makeCell, .swap, .jump, .loop, .negate, .plus, .invert, .not,
              .getIterator, .returnValue, .getAttribute, .formatValue:

@@ -30,7 +30,7 @@ public enum Disassembler {
         switch ins.op {
         case .loadConst:
             return "\(a) (\(a < chunk.constants.count ? Formatting.repr(chunk.constants[a]) : "?"))"
-        case .loadLocal, .storeLocal, .deleteLocal, .loadCell, .storeCell, .makeCell:
+        case .loadLocal, .loadLocalMove, .storeLocal, .deleteLocal, .loadCell, .storeCell, .makeCell:
             return "\(a) (\(local(a)))"
         case .loadFree, .storeFree:
             return "\(a) (\(a < proto.freeNames.count ? proto.freeNames[a] : "?"))"

@@ -205,6 +205,10 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     ///            globals, constants): push its result and jump to B; when it does not apply
     ///            (other types or shapes, traced values) fall through to the unfused code
     case fusedChain
+    /// A          push locals[A] and unbind it: its last use in compiled gradient code, so an
+    ///            array there reaches the operation that consumes it uniquely referenced
+    ///            (and that operation reuses its buffer instead of allocating)
+    case loadLocalMove
 }
 
 extension OpCode {
@@ -302,6 +306,7 @@ extension OpCode {
         case .binaryGlobalConst: return "BINARY_GK"
         case .binaryStoreGlobal: return "BINARY_STORE_GLOBAL"
         case .fusedChain: return "FUSED_CHAIN"
+        case .loadLocalMove: return "LOAD_LOCAL_MOVE"
         }
     }
 }

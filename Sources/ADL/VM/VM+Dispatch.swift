@@ -32,6 +32,12 @@ extension VM {
                     if v.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
                     v.retain()
                     VM.push(stack, &sp, v)
+                case .loadLocalMove:
+                    // The slot's reference moves to the stack: no retain, and the slot unbound.
+                    let v = slots[Int(ins.a)]
+                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    slots[Int(ins.a)] = .undefined
+                    VM.push(stack, &sp, v)
                 case .storeLocal:
                     sp -= 1
                     let old = slots[Int(ins.a)]
