@@ -81,14 +81,10 @@ extension VM {
                     frame.function.captured[Int(ins.a)].value = VM.pop(stack, &sp)
                 case .loadGlobal:
                     let v = globals.slots[Int(ins.a)]
-                    if v.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    if let trace = activeTrace {
-                        // Instrumented mode: a global is a constant of the trace, or an external input.
-                        VM.push(stack, &sp, Slot(trace.readExternal(.global(Int(ins.a)), v.value())))
-                    } else {
-                        v.retain()
-                        VM.push(stack, &sp, v)
+                    guard let pushed = globalForPush(Int(ins.a), v) else {
+                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
                     }
+                    VM.push(stack, &sp, pushed)
                 case .storeGlobal:
                     sp -= 1
                     let old = globals.slots[Int(ins.a)]
@@ -253,13 +249,10 @@ extension VM {
                         break
                     }
                     // As the LOAD_GLOBAL it replaced; the BINARY_SK follows.
-                    if g.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    if let trace = activeTrace {
-                        VM.push(stack, &sp, Slot(trace.readExternal(.global(Int(ins.a)), g.value())))
-                    } else {
-                        g.retain()
-                        VM.push(stack, &sp, g)
+                    guard let pushed = globalForPush(Int(ins.a), g) else {
+                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
                     }
+                    VM.push(stack, &sp, pushed)
                 case .binaryStoreGlobal:
                     // Fused BINARY sub; STORE_GLOBAL A (see Peephole.swift).
                     let r = stack[sp - 1]
@@ -445,13 +438,10 @@ extension VM {
                         fallthrough
                     }
                     // Otherwise as the LOAD_GLOBAL it replaced; BINARY_LK and CALL follow.
-                    if callee.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    if let trace = activeTrace {
-                        VM.push(stack, &sp, Slot(trace.readExternal(.global(Int(ins.a)), callee.value())))
-                    } else {
-                        callee.retain()
-                        VM.push(stack, &sp, callee)
+                    guard let pushed = globalForPush(Int(ins.a), callee) else {
+                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
                     }
+                    VM.push(stack, &sp, pushed)
                 case .call, .callKeywords:
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                     // Fast path: a user function called with exactly its positional parameters.
@@ -886,6 +876,18 @@ extension VM {
     }
 
     // MARK: - Error helpers (cold)
+
+    /// What LOAD_GLOBAL pushes for global `index` holding `v`: `v` retained, or under a
+    /// trace the trace's value for it (a constant of the trace, or an external input);
+    /// nil when the global is unbound. Also the slow path of the fused instructions
+    /// that replaced a LOAD_GLOBAL.
+    @inline(__always)
+    func globalForPush(_ index: Int, _ v: Slot) -> Slot? {
+        if v.tag == .undefined { return nil }
+        if let trace = activeTrace { return Slot(trace.readExternal(.global(index), v.value())) }
+        v.retain()
+        return v
+    }
 
     @inline(never)
     func unboundLocal(_ frame: Frame, _ slot: Int) -> ADLError {
