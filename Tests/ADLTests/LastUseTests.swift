@@ -41,7 +41,7 @@ final class LastUseTests: XCTestCase {
                 XCTAssertNotEqual(later.2, slot, "slot \(String(describing: slot)) read at \(later.0) after its move at \(move.0)\n\(listing)")
             }
         }
-        // Ordinary compiled functions keep plain loads.
+        // Ordinary compiled functions keep plain loads and calls.
         let plain = try TestPrograms.run("""
         def h(a):
             b = a * 2
@@ -49,5 +49,21 @@ final class LastUseTests: XCTestCase {
         dis(h)
         """)
         XCTAssertFalse(plain.contains("LOAD_LOCAL_MOVE"), plain)
+    }
+
+    func testElementReadGradientsAddInPlaceAndLeaveTheirConstantsAlone() throws {
+        // d/dx of (1 - x0)^2 + 100 (x1 - x0^2)^2 at (0.5, 0.5): (-51, 50), worked out by hand.
+        let out = try TestPrograms.run("""
+        def f(x):
+            return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+        g = grad(f)
+        x = array([0.5, 0.5])
+        print(g(x), g(x), g(x), x)
+        dis(g, x)
+        """)
+        XCTAssertTrue(out.hasPrefix("[-51.  50.] [-51.  50.] [-51.  50.] [0.5 0.5]\n"), out)
+        // Both scatters are INDEX_ADD; the first starts from the zeros constant (shared, so
+        // it takes the copying CALL path), the second from the first's moved result.
+        XCTAssertEqual(instructions(out).filter { $0.1 == "INDEX_ADD" }.count, 2, out)
     }
 }

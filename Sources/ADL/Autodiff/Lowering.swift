@@ -83,7 +83,9 @@ enum Lowering {
                 emit(.loadConst, constant(.builtin(builtin)), effect: 1, at: loc)
                 for a in args { load(a, at: loc) }
                 if keywords.isEmpty {
-                    emit(.call, args.count, effect: -args.count, at: loc)
+                    // index_add (gradients of indexing) adds in place when it can (VM+IndexAdd.swift).
+                    let op: OpCode = builtin.name == "index_add" && args.count == 3 ? .indexAdd : .call
+                    emit(op, args.count, effect: -args.count, at: loc)
                 } else {
                     let names = constant(.tuple(TupleObject(keywords.map { .string(StringObject($0)) })))
                     emit(.callKeywords, args.count, names, effect: -args.count, at: loc)

@@ -113,7 +113,7 @@ public final class Compiler {
              .callGlobalLocalConst: return 1
         case .binaryReturn, .binaryStoreGlobal: return -1
         case .binaryGlobalConst: return 1
-        case .call, .callKeywords: return -a
+        case .call, .callKeywords, .indexAdd: return -a
         case .makeFunction: return 1 - b
         case .buildTuple, .buildList, .buildString: return 1 - a
         case .buildRecord: return 1 - 2 * a

@@ -90,7 +90,7 @@ public enum Disassembler {
             let c = Int(ins.c)
             let k = c < chunk.constants.count ? Formatting.repr(chunk.constants[c]) : "?"
             return "\(a) \(b) \(c) \(ins.sub.mnemonic) (global \(a) called with \(local(b)) \(Operators.symbol(ins.sub)) \(k))"
-        case .call, .buildTuple, .buildList, .buildString, .buildRecord, .unpack, .getIndex, .deleteIndex:
+        case .call, .indexAdd, .buildTuple, .buildList, .buildString, .buildRecord, .unpack, .getIndex, .deleteIndex:
             return "\(a)"
         case .callKeywords:
             return "\(a) \(b) (\(b < chunk.constants.count ? Formatting.repr(chunk.constants[b]) : "?"))"

@@ -209,6 +209,10 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     ///            array there reaches the operation that consumes it uniquely referenced
     ///            (and that operation reuses its buffer instead of allocating)
     case loadLocalMove
+    /// A          CALL A (= 3) of index_add in compiled gradient code: adds in place when the
+    ///            array is a float array only the stack holds, the index one element and the
+    ///            value a number (VM+IndexAdd.swift); otherwise exactly the CALL
+    case indexAdd
 }
 
 extension OpCode {
@@ -307,6 +311,7 @@ extension OpCode {
         case .binaryStoreGlobal: return "BINARY_STORE_GLOBAL"
         case .fusedChain: return "FUSED_CHAIN"
         case .loadLocalMove: return "LOAD_LOCAL_MOVE"
+        case .indexAdd: return "INDEX_ADD"
         }
     }
 }

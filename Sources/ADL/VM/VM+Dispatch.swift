@@ -442,6 +442,12 @@ extension VM {
                         self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
                     }
                     VM.push(stack, &sp, pushed)
+                case .indexAdd:
+                    if activeTrace == nil, VM.indexAddInPlace(stack, sp) {
+                        sp -= 3
+                        break
+                    }
+                    fallthrough
                 case .call, .callKeywords:
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                     // Fast path: a user function called with exactly its positional parameters.
