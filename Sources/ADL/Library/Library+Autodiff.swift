@@ -201,8 +201,14 @@ extension Library {
             let first = try firstRun ?? d.run(vm, args)
             let outShape = ops.shape(first[0])
             let m = outShape.reduce(1, *)
+            // The rows together are as big as the jacobian: refuse one over the allocation
+            // limit before computing any row (m rows of a huge input would fill the memory).
+            for k in argnums.indices {
+                _ = try NDArray.checkedCount(outShape + ops.shape(args.positional[argnums[k]]))
+            }
             var perArg: [[Value]] = Array(repeating: [], count: argnums.count)
             for i in 0..<m {
+                if let interrupt = VM.takeInterrupt() { throw interrupt }
                 let e = try NDArray(shape: outShape)
                 e.data[i] = 1
                 let r = try d.run(vm, args, seed: Value.array(e))
