@@ -287,6 +287,21 @@ extension Library {
         }
     }
 
+    /// The flat offset of the element that `indices` (one per axis of `shape`) name:
+    /// nil when one of them is not an int, the index error when one is out of bounds.
+    static func elementOffset(_ indices: [Value], in shape: [Int]) throws -> Int? {
+        var offset = 0
+        for (axis, i) in indices.enumerated() {
+            guard case .int(var k) = i else { return nil }
+            if k < 0 { k += shape[axis] }
+            guard k >= 0, k < shape[axis] else {
+                throw ADLError(.index, "index \(k) is out of bounds for axis \(axis) with size \(shape[axis])")
+            }
+            offset = offset * shape[axis] + k
+        }
+        return offset
+    }
+
     /// index_add(a, index, values): a copy of `a` with `values` added at `a[index]`,
     /// adding repeatedly where an index repeats (NumPy's `np.add.at`, without mutation).
     static func indexAdd(_ av: Value, _ index: Value, _ values: Value) throws -> Value {
@@ -296,16 +311,7 @@ extension Library {
         // Basic indices (ints and slices) select each element at most once.
         if indices.allSatisfy({ if case .int = $0 { return true }; if case .slice = $0 { return true }; return false }) {
             if indices.count == a.ndim, let v = Operators.number(values), a.ndim > 0 {
-                var offset = 0
-                for (axis, i) in indices.enumerated() {
-                    guard case .int(var k) = i else { offset = -1; break }
-                    if k < 0 { k += a.shape[axis] }
-                    guard k >= 0, k < a.shape[axis] else {
-                        throw ADLError(.index, "index \(k) is out of bounds for axis \(axis) with size \(a.shape[axis])")
-                    }
-                    offset = offset * a.shape[axis] + k
-                }
-                if offset >= 0 {
+                if let offset = try elementOffset(indices, in: a.shape) {
                     let out = a === (try? Coerce.array(av)) ? a.copy() : a
                     out.data[offset] += v
                     return .array(out)

@@ -26,19 +26,11 @@ extension VM {
             return false
         }
         taken = .none
-        var offset = 0
-        var applies = isKnownUniquelyReferenced(&array) && !array.isBool
+        // An index that is out of bounds (or not ints) is left to the CALL and its error.
+        let offset = isKnownUniquelyReferenced(&array) && !array.isBool
             && index.items.count == array.ndim && array.ndim > 0
-        if applies {
-            for (axis, item) in index.items.enumerated() {
-                guard case .int(var k) = item else { applies = false; break }
-                let n = array.shape[axis]
-                if k < 0 { k += n }
-                guard k >= 0, k < n else { applies = false; break }
-                offset = offset * n + k
-            }
-        }
-        if !applies {
+            ? (try? Library.elementOffset(index.items, in: array.shape)) ?? nil : nil
+        guard let offset else {
             stack[sp - 3] = Slot(.array(array))    // back as it was, for the CALL
             return false
         }
