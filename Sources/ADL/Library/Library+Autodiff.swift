@@ -289,6 +289,7 @@ extension Library {
 
     /// The flat offset of the element that `indices` (one per axis of `shape`) name:
     /// nil when one of them is not an int, the index error when one is out of bounds.
+    @inline(__always)
     static func elementOffset(_ indices: [Value], in shape: [Int]) throws -> Int? {
         var offset = 0
         for (axis, i) in indices.enumerated() {
