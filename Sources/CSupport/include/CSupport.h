@@ -81,6 +81,24 @@ enum adl_fused_op { ADL_FUSED_ADD, ADL_FUSED_SUB, ADL_FUSED_MUL, ADL_FUSED_DIV, 
 /// NEG is -a[i] (b unused). `out` must not overlap the inputs.
 void adl_fused_arith(int op, const double *a, double sa, const double *b, double sb, double *out, long n);
 
+// MARK: - Native code for fused chains (jit.c)
+
+/// The signature of a compiled fused chain: out[i - start] for start <= i < start + n
+/// (Sources/ADL/Arrays/Fusion/FusedJIT.swift generates the C source).
+typedef void (*adl_jit_kernel)(const double *const *inputs, const long *counts,
+                               const double *numbers, double *out, long start, long n);
+
+/// The kernel `symbol` of the shared object `<dir>/<name>.so`, built from `source`
+/// with `argv` (a NULL-terminated compiler command whose "@SRC" and "@OUT" words
+/// are replaced by the source and object paths) when the cache does not hold it.
+/// `dir` is created when missing; the object is written to a temporary name and
+/// renamed, so parallel processes never load half a file. NULL on any failure
+/// (with one line on stderr when `verbose`). `*compiled` is 1 when it compiled,
+/// 0 when it loaded the cached object.
+adl_jit_kernel adl_jit_load(const char *dir, const char *name, const char *source,
+                            const char *const *argv, const char *symbol, int timeout_ms,
+                            int verbose, int *compiled);
+
 // MARK: - Memory (memory.c)
 
 /// Makes glibc serve large blocks from the heap and keep freed ones there, so a

@@ -70,6 +70,16 @@ final class FusedKernel: @unchecked Sendable {
     let sumSource: FusedSource?
     /// How many times the fused path ran (tests check it is taken).
     nonisolated(unsafe) static var runCount = 0
+    /// How many times native code ran a chain (tests check it is taken).
+    nonisolated(unsafe) static var nativeRunCount = 0
+
+    // The native tier (FusedJIT.swift): runs over at least FusedJIT.minElements so
+    // far, the compiled kernel and the specialisation it was compiled for, and
+    // whether this chain can never compile.
+    private var hotRuns = 0
+    private var native: adl_jit_kernel?
+    private var nativeKey: [UInt8] = []
+    private var nativeFailed = false
 
     init(inputs: [FusedInput], steps: [FusedStep], sums: Bool, shape: [Int]?, sumSource: FusedSource? = nil) {
         self.inputs = inputs
@@ -85,6 +95,30 @@ final class FusedKernel: @unchecked Sendable {
     /// The disassembler's summary: `sum(...)` or `chain(...)` of the step count.
     var summary: String {
         "\(sums ? "sum of " : "")\(steps.count) steps over \(inputs.count) input\(inputs.count == 1 ? "" : "s")"
+            + (native != nil ? ", native" : "")
+    }
+
+    /// The compiled form of this chain for registers `isVector` and scalars
+    /// `numbers`, or nil to interpret (see FusedJIT.swift for when it compiles).
+    private func nativeKernel(isVector: [Bool], numbers: [Double], n: Int, mode: FusedJIT.Mode) -> adl_jit_kernel? {
+        switch mode {
+        case .never: return nil
+        case .auto: if n < FusedJIT.minElements || nativeFailed { return nil }
+        case .always: if nativeFailed { return nil }
+        }
+        guard let key = FusedJIT.specialisation(steps, isVector: isVector, numbers: numbers) else { return nil }
+        if let k = native, key == nativeKey { return k }
+        if mode == .auto {
+            hotRuns += 1
+            if hotRuns < FusedJIT.hotRuns { return nil }
+        }
+        guard let k = FusedJIT.kernel(steps, key: key) else {
+            nativeFailed = true
+            return nil
+        }
+        native = k
+        nativeKey = key
+        return k
     }
 
     /// A Python slice bound normalised for a step of 1 (clamped to 0...count).
@@ -96,7 +130,7 @@ final class FusedKernel: @unchecked Sendable {
 
     /// Runs the program over the input values; nil when the inputs are not
     /// handled (the caller runs the unfused code). `value(k)` gives input k.
-    func run(_ value: (FusedSource) -> Value) -> Value? {
+    func run(_ value: (FusedSource) -> Value, jit: FusedJIT.Mode = .auto) -> Value? {
         if let s = sumSource {
             guard case .builtin(let b) = value(s), b.name == "sum" else { return nil }
         }
@@ -176,6 +210,12 @@ final class FusedKernel: @unchecked Sendable {
         }
         guard nSteps > 0, isVector[nSteps - 1] else { return nil }
         FusedKernel.runCount &+= 1
+        if let k = nativeKernel(isVector: isVector, numbers: numbers, n: n, mode: jit) {
+            FusedKernel.nativeRunCount &+= 1
+            return withExtendedLifetime(arrays) {
+                runNative(k, n: n, shape: resultShape, pointers: pointers, counts: counts, numbers: numbers)
+            }
+        }
         let result: Value = withExtendedLifetime(arrays) {
             let machine = FusedMachine(kernel: self, n: n, pointers: pointers, counts: counts,
                                        isVector: isVector, numbers: numbers)
@@ -188,6 +228,45 @@ final class FusedKernel: @unchecked Sendable {
             return .array(out)
         }
         return result
+    }
+}
+
+extension FusedKernel {
+    /// The chain through native code `k`: the whole result in one call, or a sum
+    /// of blocks added in NumPy's pairwise order exactly as `FusedMachine.sum`.
+    fileprivate func runNative(_ k: adl_jit_kernel, n: Int, shape: [Int], pointers: [UnsafePointer<Double>?],
+                               counts: [Int], numbers: [Double]) -> Value {
+        pointers.withUnsafeBufferPointer { p in
+            counts.withUnsafeBufferPointer { c in
+                numbers.withUnsafeBufferPointer { num in
+                    let cnt = c.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CLong.self) }
+                    if !sums {
+                        let out = NDArray(validShape: shape, count: n, isBool: false)
+                        if n > 0 { k(p.baseAddress, cnt, num.baseAddress, out.data, 0, n) }
+                        return .array(out)
+                    }
+                    if n == 0 { return .float(0) }
+                    let block = FusedJIT.sumBlock
+                    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: block)
+                    defer { buffer.deallocate() }
+                    var blockStart = 0, blockEnd = 0
+                    func pairwise(_ lo: Int, _ m: Int) -> Double {
+                        if m <= 128 {
+                            if lo + m > blockEnd {
+                                blockStart = lo
+                                blockEnd = Swift.min(n, lo + block)
+                                k(p.baseAddress, cnt, num.baseAddress, buffer, blockStart, blockEnd - blockStart)
+                            }
+                            return adl_sum(buffer + (lo - blockStart), m)
+                        }
+                        var half = m / 2
+                        half -= half % 8
+                        return pairwise(lo, half) + pairwise(lo + half, m - half)
+                    }
+                    return .float(0 + pairwise(0, n))
+                }
+            }
+        }
     }
 }
 
