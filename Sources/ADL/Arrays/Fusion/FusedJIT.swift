@@ -176,11 +176,15 @@ enum FusedJIT {
     }
 
     /// The C source of `steps` under `key`, or nil when a step has no exact C form.
-    static func source(_ steps: [FusedStep], key: [UInt8], symbol: String) -> String? {
+    /// `count`: the result's element count when the program fixes it; a padAdd over
+    /// at least half of it is unconditional in the main loop (whose range it then bounds).
+    static func source(_ steps: [FusedStep], key: [UInt8], count: Int?, symbol: String) -> String? {
         var hoisted = ""
         var loads: Set<[Int]> = []
         var inputsUsed: Set<Int> = []
-        // The body of one element, with `L(p, c, j)` for loads (checked or not).
+        var ranges: Set<[Int]> = []
+        // The body of one element, with `L(p, c, j)` for loads (checked or not) and
+        // `P(lo, hi)` for the condition of a padAdd the main loop knows to be true.
         var body = ""
         func reg(_ r: Int) -> String { "r\(r)" }
         for (r, step) in steps.enumerated() {
@@ -238,7 +242,10 @@ enum FusedJIT {
                 body += "    const double r\(r) = \(e);\n"
             case .padAdd(let base, let value, let lo, let hi):
                 guard vector else { return nil }
-                body += "    const double r\(r) = (i >= \(lo)L && i < \(hi)L) ? r\(base) + r\(value) : r\(base);\n"
+                let inMain = count.map { hi - lo >= ($0 + 1) / 2 && hi > lo } ?? false
+                if inMain { ranges.insert([lo, hi]) }
+                let condition = inMain ? "P(\(lo)L, \(hi)L)" : "(i >= \(lo)L && i < \(hi)L)"
+                body += "    const double r\(r) = \(condition) ? r\(base) + r\(value) : r\(base);\n"
             }
         }
         guard let last = steps.indices.last, key[last] != 0 else { return nil }
@@ -250,6 +257,8 @@ enum FusedJIT {
             static inline double adl_bits(unsigned long long u) { double d; memcpy(&d, &u, sizeof d); return d; }
             #define CHECKED(p, c, j) (((j) >= 0 && (j) < (c)) ? (p)[j] : 0.0)
             #define UNCHECKED(p, c, j) ((p)[j])
+            #define INSIDE(lo, hi) (i >= (lo) && i < (hi))
+            #define ALWAYS(lo, hi) 1
 
             void \(symbol)(const double *const *in, const long *cnt, const double *num,
                         double *restrict out, long start, long n) {
@@ -265,10 +274,15 @@ enum FusedJIT {
             let (k, shift) = (l[0], l[1])
             s += "    if (lo < \(-shift)L) lo = \(-shift)L;\n    if (hi > c\(k) - \(shift)L) hi = c\(k) - \(shift)L;\n"
         }
+        // ... and inside the padAdd ranges the main loop takes for granted.
+        for range in ranges.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            s += "    if (lo < \(range[0])L) lo = \(range[0])L;\n    if (hi > \(range[1])L) hi = \(range[1])L;\n"
+        }
         s += "    if (lo > end) lo = end;\n    if (hi < lo) hi = lo;\n"
-        s += "#define L CHECKED\n    for (long i = start; i < lo; i++) {\n\(body)    }\n"
-        s += "    for (long i = hi; i < end; i++) {\n\(body)    }\n#undef L\n"
-        s += "#define L UNCHECKED\n    for (long i = lo; i < hi; i++) {\n\(body)    }\n#undef L\n}\n"
+        s += "#define L CHECKED\n#define P INSIDE\n    for (long i = start; i < lo; i++) {\n\(body)    }\n"
+        s += "    for (long i = hi; i < end; i++) {\n\(body)    }\n#undef L\n#undef P\n"
+        s += "#define L UNCHECKED\n#define P ALWAYS\n    for (long i = lo; i < hi; i++) {\n\(body)    }\n"
+        s += "#undef L\n#undef P\n}\n"
         return s
     }
 
@@ -296,10 +310,10 @@ enum FusedJIT {
 
     /// The native kernel of `steps` under `key`: from this process's table, the
     /// disk cache, or the compiler; nil on any failure.
-    static func kernel(_ steps: [FusedStep], key: [UInt8]) -> adl_jit_kernel? {
+    static func kernel(_ steps: [FusedStep], key: [UInt8], count: Int?) -> adl_jit_kernel? {
         guard let config else { return nil }
         let symbol = "adl_fused_chain"
-        guard let source = source(steps, key: key, symbol: symbol) else { return nil }
+        guard let source = source(steps, key: key, count: count, symbol: symbol) else { return nil }
         let name = "chain-" + hash(source + "\u{0}" + config.command.joined(separator: " ") + "\u{0}" + config.machine)
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }

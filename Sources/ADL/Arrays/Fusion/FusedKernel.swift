@@ -112,7 +112,7 @@ final class FusedKernel: @unchecked Sendable {
             hotRuns += 1
             if hotRuns < FusedJIT.hotRuns { return nil }
         }
-        guard let k = FusedJIT.kernel(steps, key: key) else {
+        guard let k = FusedJIT.kernel(steps, key: key, count: shape.map { $0.reduce(1, *) }) else {
             nativeFailed = true
             return nil
         }
