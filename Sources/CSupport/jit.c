@@ -27,7 +27,7 @@
 
 extern char **environ;
 
-// mkdir -p with mode 0700; 1 when the directory exists and is writable.
+// mkdir -p with mode 0700; 1 when the directory exists, is ours, and is writable by us only.
 static int make_dirs(const char *path) {
     char buf[4096];
     size_t n = strlen(path);
@@ -40,6 +40,10 @@ static int make_dirs(const char *path) {
         buf[i] = '/';
     }
     if (mkdir(buf, 0700) != 0 && errno != EEXIST) return 0;
+    // Objects are loaded into the process: only from a directory of our own that
+    // nobody else can write to (a shared /tmp could hold someone else's).
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 022)) return 0;
     return access(buf, W_OK | X_OK) == 0;
 }
 
@@ -118,7 +122,7 @@ adl_jit_kernel adl_jit_load(const char *dir, const char *name, const char *sourc
     *compiled = -1;
     if (!make_dirs(dir)) {
         *compiled = -2;
-        if (verbose) fprintf(stderr, "adl jit: cache directory %s is not writable\n", dir);
+        if (verbose) fprintf(stderr, "adl jit: cache directory %s is not usable (not writable, or not ours alone)\n", dir);
         return NULL;
     }
     char so[4200], tmp_so[4300], tmp_c[4300];

@@ -378,7 +378,7 @@ final class FusedJITTests: XCTestCase {
         // No writable directory at all: the interpreter.
         let none = try runScript(["XDG_CACHE_HOME": "/proc/adl-no-cache", "TMPDIR": "/proc/adl-no-tmp",
                                   "ADL_JIT_VERBOSE": "1"])
-        XCTAssertTrue(none.stderr.contains("not writable"), none.stderr)
+        XCTAssertTrue(none.stderr.contains("is not usable"), none.stderr)
         XCTAssertFalse(none.stderr.contains("compiled"), none.stderr)
         // An unwritable cache with a writable TMPDIR: compiled there.
         let tmp = try scratchDirectory().path
@@ -387,5 +387,14 @@ final class FusedJITTests: XCTestCase {
         XCTAssertTrue(fallback.stderr.contains("adl jit: compiled"), fallback.stderr)
         let uid = getuid()
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(tmp)/adl-jit-\(uid)"))
+        // A cache writable by others is not used either (anyone could plant an object there).
+        let open = try scratchDirectory()
+        let shared = open.appendingPathComponent("adl/jit").path
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        XCTAssertEqual(chmod(shared, 0o777), 0)
+        let refused = try runScript(["XDG_CACHE_HOME": open.path, "TMPDIR": "/proc/adl-no-tmp",
+                                     "ADL_JIT_VERBOSE": "1"])
+        XCTAssertTrue(refused.stderr.contains("is not usable"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: shared), [])
     }
 }
