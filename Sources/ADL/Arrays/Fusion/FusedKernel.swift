@@ -13,6 +13,10 @@
 // 128 elements) with `adl_sum`, exactly as `adl_sum` over the materialised
 // array would.
 //
+// This block interpreter is the first tier: a chain that runs hot over large
+// arrays is compiled to native code (FusedJIT.swift) that gives the same bits,
+// and `run` calls that instead when it exists.
+//
 // A kernel never fails: when its inputs are not what it handles (a bool
 // array, shapes that differ, a slice of a 2-d array, an operation between two
 // scalars ...) `run` returns nil and the caller runs the unfused code.
