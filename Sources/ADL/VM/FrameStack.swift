@@ -26,6 +26,9 @@ struct FrameStack {
         nonmutating set { buffer[index] = newValue }
     }
 
+    /// The innermost frame (there is one).
+    @inline(__always) var top: Frame { buffer[count &- 1] }
+
     /// The innermost frame's instruction pointer.
     @inline(__always) var topIP: Int {
         get { buffer[count &- 1].ip }

@@ -11,10 +11,12 @@ extension VM {
     /// Runs until the frame count drops to `stopDepth` (the frame that
     /// returns there leaves its result in its callee slot).
     func dispatch(stopDepth: Int) throws {
-        var frame = frames[frames.count - 1]
-        var code = frame.code, constants = frame.constants
-        var slots = stack + frame.base
-        var ip = frame.ip
+        // The innermost frame itself stays in `frames` (frames.top): the loop keeps only
+        // what it uses on every instruction, so fewer values compete for registers.
+        let entry = frames.top
+        var code = entry.code, constants = entry.constants
+        var slots = stack + entry.base
+        var ip = entry.ip
         var sp = self.sp
         let stack = self.stack
 
@@ -29,13 +31,13 @@ extension VM {
                     VM.push(stack, &sp, c)
                 case .loadLocal:
                     let v = slots[Int(ins.a)]
-                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                     v.retain()
                     VM.push(stack, &sp, v)
                 case .loadLocalMove:
                     // The slot's reference moves to the stack: no retain, and the slot unbound.
                     let v = slots[Int(ins.a)]
-                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                     slots[Int(ins.a)] = .undefined
                     VM.push(stack, &sp, v)
                 case .storeLocal:
@@ -45,13 +47,13 @@ extension VM {
                     old.release()
                 case .deleteLocal:
                     let old = slots[Int(ins.a)]
-                    if old.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    if old.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                     slots[Int(ins.a)] = .undefined
                     old.release()
                 case .loadCell:
-                    guard slots[Int(ins.a)].tag == .cell else { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    guard slots[Int(ins.a)].tag == .cell else { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                     let v = slots[Int(ins.a)].cellObject.value
-                    if case .undefined = v { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    if case .undefined = v { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                     VM.push(stack, &sp, Slot(v))
                 case .storeCell:
                     let v = VM.pop(stack, &sp)
@@ -66,23 +68,23 @@ extension VM {
                     let v = slots[Int(ins.a)].take()
                     slots[Int(ins.a)] = Slot(.cell(CellObject(v)))
                 case .loadFree:
-                    let v = frame.function.captured[Int(ins.a)].value
+                    let v = frames.top.function.captured[Int(ins.a)].value
                     if case .undefined = v {
-                        let name = frame.function.proto.freeNames[Int(ins.a)]
+                        let name = frames.top.function.proto.freeNames[Int(ins.a)]
                         self.sp = sp
                         throw ADLError(.name, "free variable '\(name)' referenced before assignment in enclosing scope")
                     }
                     if let trace = activeTrace {
-                        VM.push(stack, &sp, Slot(trace.readExternal(.cell(frame.function.captured[Int(ins.a)]), v)))
+                        VM.push(stack, &sp, Slot(trace.readExternal(.cell(frames.top.function.captured[Int(ins.a)]), v)))
                     } else {
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .storeFree:
-                    frame.function.captured[Int(ins.a)].value = VM.pop(stack, &sp)
+                    frames.top.function.captured[Int(ins.a)].value = VM.pop(stack, &sp)
                 case .loadGlobal:
                     let v = globals.slots[Int(ins.a)]
                     guard let pushed = globalForPush(Int(ins.a), v) else {
-                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
+                        self.sp = sp; throw undefinedGlobal(Int(ins.a))
                     }
                     VM.push(stack, &sp, pushed)
                 case .storeGlobal:
@@ -92,7 +94,7 @@ extension VM {
                     releaseGlobal(old)
                 case .deleteGlobal:
                     let old = globals.slots[Int(ins.a)]
-                    if old.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
+                    if old.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a)) }
                     globals.slots[Int(ins.a)] = .undefined
                     releaseGlobal(old)
                 case .loadBuiltin:
@@ -130,7 +132,7 @@ extension VM {
                     let l = stack[sp - 2]
                     if let v = VM.scalarFast(ins.sub, l, r) {
                         sp -= 2
-                        if !popFrame(v, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                        if !popFrame(v, stopDepth: stopDepth, &code, &constants, &slots, &ip, &sp) { return }
                     } else {
                         // As the BINARY it replaced; the RETURN follows.
                         sp -= 2
@@ -250,7 +252,7 @@ extension VM {
                     }
                     // As the LOAD_GLOBAL it replaced; the BINARY_SK follows.
                     guard let pushed = globalForPush(Int(ins.a), g) else {
-                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
+                        self.sp = sp; throw undefinedGlobal(Int(ins.a))
                     }
                     VM.push(stack, &sp, pushed)
                 case .binaryStoreGlobal:
@@ -273,7 +275,7 @@ extension VM {
                     }
                 case .binaryLocalStack:
                     let l = slots[Int(ins.a)]
-                    if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                     let r = stack[sp - 1]
                     if let v = VM.scalarFast(ins.sub, l, r) {
                         stack[sp - 1] = v
@@ -292,14 +294,14 @@ extension VM {
                         l = stack[sp - 1]
                     } else {
                         l = slots[Int(ins.a)]
-                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                     }
                     let r: Slot
                     if ins.op == .binaryLocalConst || ins.op == .binaryStackConst {
                         r = constants[Int(ins.b)]
                     } else {
                         r = slots[Int(ins.b)]
-                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.b)) }
                     }
                     if let v = VM.scalarFast(op, l, r) {
                         if fromStack { stack[sp - 1] = v } else { VM.push(stack, &sp, v) }
@@ -353,8 +355,8 @@ extension VM {
                         }
                     } else {
                         // As the BINARY_LK/LL it replaced; BINARY_LS and STORE_LOCAL follow.
-                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.b)) }
                         let v = try slowBinary(ins.sub, l, r, sp: sp, ip: ip)
                         VM.push(stack, &sp, v)
                     }
@@ -369,13 +371,13 @@ extension VM {
                             // `if n < 2: return n`: the RETURN_LOCAL after the JUMP_IF_FALSE, done here.
                             let result = slots[Int(code[ip &+ 1].a)]
                             result.retain()
-                            if !popFrame(result, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                            if !popFrame(result, stopDepth: stopDepth, &code, &constants, &slots, &ip, &sp) { return }
                         } else {
                             ip = ip &+ 1
                         }
                     } else {
-                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.b)) }
                         let v = try slowBinary(ins.sub, l, r, sp: sp, ip: ip)
                         VM.push(stack, &sp, v)
                     }
@@ -405,11 +407,24 @@ extension VM {
                     // (no reference counting; see SlotTag.borrowedFunction).
                     if callee.tag == .function, activeTrace == nil {
                         unowned(unsafe) let function = callee.functionObject
-                        if function.arity == 1, let calleeCode = function.code, let calleeConstants = function.constants,
-                           frames.count < recursionLimit, sp &+ 1 &+ function.frameSize < stackCapacity,
+                        if function.callArity == 1, frames.count < recursionLimit, sp &+ 1 &+ function.frameSize < stackCapacity,
                            let argument = VM.scalarFast(ins.sub, slots[Int(ins.b)], constants[Int(ins.c)]) {
+                            let calleeCode = function.code.unsafelyUnwrapped  // sealed: callArity >= 0
+                            let calleeConstants = function.constants.unsafelyUnwrapped
                             ip &+= 2  // past the CALL: interrupts and the return point are the CALL's
                             if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                            // The callee's leading base case, run here (Compiler/EntryGuard.swift).
+                            var entryIP = 0
+                            if function.entryGuard.exists,
+                               let holds = VM.compareFast(function.entryGuard.op, argument, function.entryGuard.bound) {
+                                if holds {
+                                    // Its result (the argument, or a scalar constant) without a frame.
+                                    stack[sp] = function.entryGuard.returnsParameter == 0 ? argument : function.entryGuard.result
+                                    sp &+= 1
+                                    break
+                                }
+                                entryIP = function.entryGuard.skip
+                            }
                             stack[sp] = Slot(tag: .borrowedFunction, bits: callee.bits)
                             let base = sp &+ 1
                             stack[base] = argument
@@ -418,12 +433,11 @@ extension VM {
                             if extra > 0 { (stack + (base &+ 1)).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
-                            frame = Frame(function: function, ip: 0, base: base, code: calleeCode, constants: calleeConstants)
-                            frames.append(frame)
+                            frames.append(Frame(function: function, ip: entryIP, base: base, code: calleeCode, constants: calleeConstants))
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
-                            ip = 0
+                            ip = entryIP
                             break
                         }
                     }
@@ -439,7 +453,7 @@ extension VM {
                     }
                     // Otherwise as the LOAD_GLOBAL it replaced; BINARY_LK and CALL follow.
                     guard let pushed = globalForPush(Int(ins.a), callee) else {
-                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
+                        self.sp = sp; throw undefinedGlobal(Int(ins.a))
                     }
                     VM.push(stack, &sp, pushed)
                 case .indexAdd:
@@ -457,21 +471,42 @@ extension VM {
                     if ins.op != .callKeywords, calleeSlot.tag == .function {
                         unowned(unsafe) let function = calleeSlot.functionObject
                         let base = sp &- argc
-                        if argc == function.arity, let calleeCode = function.code, let calleeConstants = function.constants,
-                           frames.count < recursionLimit, frames.count < frames.capacity,
+                        if argc == function.callArity, frames.count < recursionLimit, frames.count < frames.capacity,
                            base &+ function.frameSize < stackCapacity {
+                            let calleeCode = function.code.unsafelyUnwrapped  // sealed: callArity >= 0
+                            let calleeConstants = function.constants.unsafelyUnwrapped
+                            // The callee's leading base case, run here (Compiler/EntryGuard.swift).
+                            var entryIP = 0
+                            if function.entryGuard.exists,
+                               let holds = VM.compareFast(function.entryGuard.op, stack[base &+ function.entryGuard.parameter],
+                                                          function.entryGuard.bound) {
+                                if holds {
+                                    // Its result without a frame; the arguments and callee dropped as RETURN would.
+                                    let result: Slot
+                                    if function.entryGuard.returnsParameter >= 0 {
+                                        result = stack[base &+ function.entryGuard.returnsParameter]
+                                        result.retain()
+                                    } else {
+                                        result = function.entryGuard.result
+                                    }
+                                    for i in (base &- 1)..<sp { stack[i].release() }
+                                    stack[base &- 1] = result
+                                    sp = base
+                                    break
+                                }
+                                entryIP = function.entryGuard.skip
+                            }
                             frames.topIP = ip
                             let extra = function.slotCount &- argc
                             if extra > 0 { (stack + sp).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
-                            frame = Frame(function: function, ip: 0, base: base,
-                                          code: calleeCode, constants: calleeConstants)
-                            frames.append(frame)
+                            frames.append(Frame(function: function, ip: entryIP, base: base,
+                                                code: calleeCode, constants: calleeConstants))
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
-                            ip = 0
+                            ip = entryIP
                             break
                         }
                     }
@@ -482,7 +517,7 @@ extension VM {
                     self.sp = sp
                     frames.topIP = ip
                     if try enterCall(argc: argc, keywordNames: names, location: nil) {
-                        frame = frames[frames.count - 1]
+                        let frame = frames.top
                         code = frame.code
                         constants = frame.constants
                         slots = stack + frame.base
@@ -496,15 +531,15 @@ extension VM {
                     if ins.op == .returnLocal {
                         // LOAD_LOCAL A; RETURN in one: the local gets a reference of its own.
                         result = slots[Int(ins.a)]
-                        if result.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                        if result.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.a)) }
                         result.retain()
                     } else {
                         sp -= 1
                         result = stack[sp]
                     }
-                    if !popFrame(result, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                    if !popFrame(result, stopDepth: stopDepth, &code, &constants, &slots, &ip, &sp) { return }
                 case .makeFunction:
-                    let proto = frame.function.proto.chunk.functions[Int(ins.a)]
+                    let proto = frames.top.function.proto.chunk.functions[Int(ins.a)]
                     let defaultCount = Int(ins.b)
                     var defaults: [Value] = []
                     defaults.reserveCapacity(defaultCount)
@@ -522,7 +557,7 @@ extension VM {
                                 captured.append(cell)
                             }
                         } else {
-                            captured.append(frame.function.captured[c.index])
+                            captured.append(frames.top.function.captured[c.index])
                         }
                     }
                     VM.push(stack, &sp, Slot(.function(FunctionObject(proto: proto, defaults: defaults, captured: captured))))
@@ -619,23 +654,23 @@ extension VM {
                     let slot = Int(ins.b)
                     switch ins.op {
                     case .setIndexLocal:
-                        if slots[slot].tag == .undefined { throw unboundLocal(frame, slot) }
+                        if slots[slot].tag == .undefined { throw unboundLocal(slot) }
                         // Move the variable out so a unique array is written in place.
                         var target = slots[slot].take()
                         slots[slot] = .none
                         defer { slots[slot] = Slot(target) }
                         try setIndex(&target, indices, value)
                     case .setIndexGlobal:
-                        if globals.slots[slot].tag == .undefined { throw undefinedGlobal(slot, frame: frame) }
+                        if globals.slots[slot].tag == .undefined { throw undefinedGlobal(slot) }
                         var target = globals.slots[slot].take()
                         globals.slots[slot] = .none
                         defer { globals.slots[slot] = Slot(target) }
                         try setIndex(&target, indices, value)
                     case .setIndexCell:
-                        guard slots[slot].tag == .cell else { throw unboundLocal(frame, slot) }
+                        guard slots[slot].tag == .cell else { throw unboundLocal(slot) }
                         try setIndex(&slots[slot].cellObject.value, indices, value)
                     default:
-                        try setIndex(&frame.function.captured[slot].value, indices, value)
+                        try setIndex(&frames.top.function.captured[slot].value, indices, value)
                     }
                 case .deleteIndex:
                     let n = Int(ins.a)
@@ -653,7 +688,7 @@ extension VM {
                     // Arrays/Fusion: the fused program, or on to the unfused code after this.
                     // It stands for calls (`sum`, the scatters of a gradient), so it polls Ctrl-C as CALL does.
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
-                    if let result = runFused(frame.function.proto.chunk.fusedKernels[Int(ins.a)],
+                    if let result = runFused(frames.top.function.proto.chunk.fusedKernels[Int(ins.a)],
                                              locals: slots, constants: constants) {
                         VM.push(stack, &sp, result)
                         ip = Int(ins.b)
@@ -677,7 +712,7 @@ extension VM {
                     frames.topIP = ip
                     let name = Formatting.str(constants[Int(ins.a)].value())
                     let argument = Formatting.str(constants[Int(ins.b)].value())
-                    let chunk = frame.function.proto.chunk
+                    let chunk = frames.top.function.proto.chunk
                     let at = chunk.locations[max(0, min(ip - 1, chunk.locations.count - 1))]
                     try runCommand(Command(name: name, argument: argument, location: at, file: chunk.file))
                 case .printExpression:
@@ -708,18 +743,24 @@ extension VM {
     /// (owned) in its callee slot and reloads the caller's state. False when the frame
     /// count has dropped to `stopDepth` (the dispatch loop returns).
     @inline(__always)
-    func popFrame(_ result: Slot, stopDepth: Int, _ frame: inout Frame, _ code: inout UnsafeMutablePointer<Instruction>,
+    func popFrame(_ result: Slot, stopDepth: Int, _ code: inout UnsafeMutablePointer<Instruction>,
                   _ constants: inout UnsafeMutablePointer<Slot>, _ slots: inout UnsafeMutablePointer<Slot>,
                   _ ip: inout Int, _ sp: inout Int) -> Bool {
-        let base = frame.base
-        for i in base..<sp { stack[i].release() }
-        stack[base &- 1].release()
-        stack[base &- 1] = result
-        sp = base
+        // Locals and operands (no range check: slots <= stack + sp always holds here).
+        var p = slots
+        let end = stack + sp
+        while p < end {
+            p.pointee.release()
+            p += 1
+        }
+        let callee = slots - 1
+        callee.pointee.release()
+        callee.pointee = result
+        sp = frames.top.base
         self.sp = sp
         frames.removeLast()
         if frames.count <= stopDepth { return false }
-        frame = frames[frames.count &- 1]
+        let frame = frames.top
         code = frame.code
         constants = frame.constants
         slots = stack + frame.base
@@ -798,17 +839,17 @@ extension VM {
     }
 
     @inline(never)
-    func unboundLocal(_ frame: Frame, _ slot: Int) -> ADLError {
-        let names = frame.function.proto.localNames
+    func unboundLocal(_ slot: Int) -> ADLError {
+        let names = frames.top.function.proto.localNames
         let name = slot < names.count ? names[slot] : "?"
         return ADLError(.name, "local variable '\(name)' referenced before assignment")
     }
 
     @inline(never)
-    func undefinedGlobal(_ slot: Int, frame: Frame) -> ADLError {
+    func undefinedGlobal(_ slot: Int) -> ADLError {
         let name = slot < globals.names.count ? globals.names[slot] : "?"
         var candidates = globals.definedNames
-        candidates.append(contentsOf: frame.function.proto.localNames.filter { !$0.hasPrefix("$") })
+        candidates.append(contentsOf: frames.top.function.proto.localNames.filter { !$0.hasPrefix("$") })
         var error = ADLError(.name, "name '\(name)' is not defined")
         if let suggestion = Suggestions.closest(to: name, among: candidates) {
             error.notes.append("did you mean '\(suggestion)'?")
