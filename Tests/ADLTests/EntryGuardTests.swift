@@ -90,6 +90,28 @@ final class EntryGuardTests: XCTestCase {
         print(r, q, s, a)
         print(pick(1.5, 2, 0.5), pick(7, 8, 0))
         """), "abcdef [1. 2.] abcdef [1. 2.]\n1.5 7\n")
+        // Int bounds at the ends of the int range (the guard's low...high range form) and !=.
+        XCTAssertEqual(try TestPrograms.run("""
+        def top(n):
+            if n >= 9223372036854775807:
+                return n
+            return 0
+        def never(n):
+            if n > 9223372036854775807:
+                return 1
+            return 2
+        def bottom(n):
+            if n <= -9223372036854775807:
+                return 3
+            return 4
+        def other(n):
+            if n != 4:
+                return n
+            return other(n + 1)
+        print(top(9223372036854775807), top(9223372036854775806), never(9223372036854775807))
+        print(bottom(-9223372036854775807), bottom(-9223372036854775806), bottom(0.5))
+        print(other(4), other(-1), other(4.0), other(3.5))
+        """), "9223372036854775807 0 2\n3 4 4\n5 -1 5.0 3.5\n")
         // Bool and mixed int/float comparisons take the guard as the callee's BRANCH would.
         XCTAssertEqual(try TestPrograms.run("""
         def f(n):

@@ -29,8 +29,24 @@ struct EntryGuard {
     /// The constant returned when `returnsParameter` is -1: never an object (no reference counting).
     var result = Slot.none
 
+    /// For an int argument and an int bound (any comparison but !=): the comparison holds
+    /// exactly when low <= argument <= high; `hasIntRange` false otherwise (or for an empty range).
+    var hasIntRange = false
+    var low = 0
+    var high = 0
+
     /// Whether the function has a guard.
     @inline(__always) var exists: Bool { op != .pop }
+
+    /// Whether the guard holds for argument `x`: nil when `x` is not a number the
+    /// callee's BRANCH_LK would compare on its fast path (VM.compareFast).
+    @inline(__always) func holds(for x: Slot) -> Bool? {
+        if x.tag == .int && hasIntRange {
+            // low <= x <= high as one unsigned comparison.
+            return UInt(bitPattern: x.int &- low) <= UInt(bitPattern: high &- low)
+        }
+        return VM.compareFast(op, x, bound)
+    }
 
     /// The guard of sealed code of a function of `arity` parameters, or none.
     static func find(code: [Instruction], constants: UnsafeMutablePointer<Slot>, arity: Int) -> EntryGuard {
@@ -54,6 +70,18 @@ struct EntryGuard {
         guardInfo.parameter = Int(branch.a)
         guardInfo.bound = bound
         guardInfo.skip = Int(branch.c)
+        if bound.tag == .int {
+            let k = bound.int
+            switch branch.sub {
+            case .less where k > Int.min: (guardInfo.low, guardInfo.high) = (Int.min, k - 1)
+            case .lessEqual: (guardInfo.low, guardInfo.high) = (Int.min, k)
+            case .greater where k < Int.max: (guardInfo.low, guardInfo.high) = (k + 1, Int.max)
+            case .greaterEqual: (guardInfo.low, guardInfo.high) = (k, Int.max)
+            case .equal: (guardInfo.low, guardInfo.high) = (k, k)
+            default: return guardInfo  // != (two ranges) or an empty range: the general comparison
+            }
+            guardInfo.hasIntRange = true
+        }
         return guardInfo
     }
 }
