@@ -33,19 +33,20 @@ struct EntryGuard {
     /// exactly when low <= argument <= high; `hasIntRange` false otherwise (or for an empty range).
     var hasIntRange = false
     var low = 0
-    var high = 0
+    /// high - low, as the unsigned bound of x - low.
+    var span: UInt = 0
 
     /// Whether the function has a guard.
     @inline(__always) var exists: Bool { op != .pop }
 
-    /// Whether the guard holds for argument `x`: nil when `x` is not a number the
-    /// callee's BRANCH_LK would compare on its fast path (VM.compareFast).
+    /// Whether the guard holds for argument `x`: nil when the function has no guard or `x`
+    /// is not a number the callee's BRANCH_LK would compare on its fast path (VM.compareFast).
     @inline(__always) func holds(for x: Slot) -> Bool? {
         if x.tag == .int && hasIntRange {
             // low <= x <= high as one unsigned comparison.
-            return UInt(bitPattern: x.int &- low) <= UInt(bitPattern: high &- low)
+            return UInt(bitPattern: x.int &- low) <= span
         }
-        return VM.compareFast(op, x, bound)
+        return exists ? VM.compareFast(op, x, bound) : nil
     }
 
     /// The guard of sealed code of a function of `arity` parameters, or none.
@@ -72,15 +73,18 @@ struct EntryGuard {
         guardInfo.skip = Int(branch.c)
         if bound.tag == .int {
             let k = bound.int
+            let low: Int, high: Int
             switch branch.sub {
-            case .less where k > Int.min: (guardInfo.low, guardInfo.high) = (Int.min, k - 1)
-            case .lessEqual: (guardInfo.low, guardInfo.high) = (Int.min, k)
-            case .greater where k < Int.max: (guardInfo.low, guardInfo.high) = (k + 1, Int.max)
-            case .greaterEqual: (guardInfo.low, guardInfo.high) = (k, Int.max)
-            case .equal: (guardInfo.low, guardInfo.high) = (k, k)
+            case .less where k > Int.min: (low, high) = (Int.min, k - 1)
+            case .lessEqual: (low, high) = (Int.min, k)
+            case .greater where k < Int.max: (low, high) = (k + 1, Int.max)
+            case .greaterEqual: (low, high) = (k, Int.max)
+            case .equal: (low, high) = (k, k)
             default: return guardInfo  // != (two ranges) or an empty range: the general comparison
             }
             guardInfo.hasIntRange = true
+            guardInfo.low = low
+            guardInfo.span = UInt(bitPattern: high &- low)
         }
         return guardInfo
     }

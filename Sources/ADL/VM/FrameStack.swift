@@ -41,6 +41,15 @@ struct FrameStack {
         count &+= 1
     }
 
+    /// Saves the innermost frame's instruction pointer and pushes `frame` above it (one
+    /// read of the buffer and count for both); the caller has checked `count < capacity`.
+    @inline(__always) mutating func push(_ frame: Frame, callerIP: Int) {
+        let top = buffer + count
+        (top - 1).pointee.ip = callerIP
+        top.initialize(to: frame)
+        count &+= 1
+    }
+
     @inline(__always) mutating func removeLast(_ n: Int = 1) {
         count &-= n
     }

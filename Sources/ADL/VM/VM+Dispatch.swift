@@ -84,6 +84,13 @@ extension VM {
                     frames.top.function.captured[Int(ins.pointee.a)].value = VM.pop(stack, &sp)
                 case .loadGlobal:
                     let v = globals.slots[Int(ins.pointee.a)]
+                    if ins.pointee.b != 0, v.tag == .function, activeTrace == nil {
+                        // The callee of a CALL: borrowed, as CALL_GLOBAL_LK's (SlotTag.borrowedFunction).
+                        // Nothing between here and the CALL can rebind a global (only statements at
+                        // module level do), and a frame running it keeps a retired function alive.
+                        VM.push(stack, &sp, Slot(tag: .borrowedFunction, bits: v.bits))
+                        break
+                    }
                     guard let pushed = globalForPush(Int(ins.pointee.a), v) else {
                         self.sp = sp; throw undefinedGlobal(Int(ins.pointee.a))
                     }
@@ -416,7 +423,7 @@ extension VM {
                             if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                             // The callee's leading base case, run here (Compiler/EntryGuard.swift).
                             var entryIP = 0
-                            if function.entryGuard.exists, let holds = function.entryGuard.holds(for: argument) {
+                            if let holds = function.entryGuard.holds(for: argument) {
                                 if holds {
                                     // Its result (the argument, or a scalar constant) without a frame.
                                     stack[sp] = function.entryGuard.returnsParameter == 0 ? argument : function.entryGuard.result
@@ -428,12 +435,12 @@ extension VM {
                             stack[sp] = Slot(tag: .borrowedFunction, bits: callee.bits)
                             let base = sp &+ 1
                             stack[base] = argument
-                            frames.topIP = ip
                             let extra = function.slotCount &- 1
                             if extra > 0 { (stack + (base &+ 1)).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
-                            frames.append(Frame(function: function, ip: entryIP, base: base, code: calleeCode, constants: calleeConstants))
+                            frames.push(Frame(function: function, ip: entryIP, base: base, code: calleeCode, constants: calleeConstants),
+                                        callerIP: ip)
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
@@ -468,7 +475,7 @@ extension VM {
                     // (CALL_GLOBAL_LK falls through to here with one argument.)
                     let argc = ins.pointee.op == .callGlobalLocalConst ? 1 : Int(ins.pointee.a)
                     let calleeSlot = stack[sp - argc - 1]
-                    if ins.pointee.op != .callKeywords, calleeSlot.tag == .function {
+                    if ins.pointee.op != .callKeywords, calleeSlot.tag == .function || calleeSlot.tag == .borrowedFunction {
                         unowned(unsafe) let function = calleeSlot.functionObject
                         let base = sp &- argc
                         if argc == function.callArity, frames.count < recursionLimit, frames.count < frames.capacity,
@@ -495,13 +502,12 @@ extension VM {
                                 }
                                 entryIP = function.entryGuard.skip
                             }
-                            frames.topIP = ip
                             let extra = function.slotCount &- argc
                             if extra > 0 { (stack + sp).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
-                            frames.append(Frame(function: function, ip: entryIP, base: base,
-                                                code: calleeCode, constants: calleeConstants))
+                            frames.push(Frame(function: function, ip: entryIP, base: base,
+                                              code: calleeCode, constants: calleeConstants), callerIP: ip)
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
