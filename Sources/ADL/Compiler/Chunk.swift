@@ -90,6 +90,8 @@ public final class FunctionProto {
     private(set) var slotCount = 0
     private(set) var code: UnsafeMutablePointer<Instruction>?
     private(set) var constants: UnsafeMutablePointer<Slot>?
+    /// A leading `if p cmp K: return ...` a call can run itself (EntryGuard.swift).
+    private(set) var entryGuard = EntryGuard()
 
     /// Freezes the function: its counts and the pointers the VM runs over.
     func seal() {
@@ -99,5 +101,6 @@ public final class FunctionProto {
         let sealed = chunk.sealed()
         code = sealed.code
         constants = sealed.constants
+        entryGuard = EntryGuard.find(code: chunk.code, constants: sealed.constants, arity: arity)
     }
 }

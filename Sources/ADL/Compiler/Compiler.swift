@@ -674,7 +674,13 @@ public final class Compiler {
             try function(name: "<lambda>", params: params, body: [Stmt(.returnStmt(body), body.loc)],
                          isLambda: true, at: loc)
         case .call(let callee, let args):
-            try expression(callee)
+            if case .name(let n) = callee.kind, case .global(let slot) = resolve(n) {
+                // B = 1: this value is the callee of the CALL below (a function is then pushed
+                // borrowed from its global, without reference counting; see OpCode.loadGlobal).
+                emit(.loadGlobal, slot, 1, at: callee.loc)
+            } else {
+                try expression(callee)
+            }
             var names: [String] = []
             for a in args {
                 if let n = a.name {

@@ -7,6 +7,10 @@
 // - Jump targets are absolute instruction indices.
 // - Local slots 0..<arity are the parameters; captured locals hold a `.cell`.
 // - LOOP is the only backward jump: it polls the interrupt flag.
+// - A function whose code begins BRANCH_LK p K t; JUMP_IF_FALSE t; RETURN_LOCAL q (or
+//   LOAD_CONST k; RETURN) has an entry guard: the fast paths of CALL and CALL_GLOBAL_LK
+//   run that comparison themselves, so a call that returns there pushes no frame and
+//   one that goes on starts at t (EntryGuard.swift). `dis` shows the code unchanged.
 
 /// One opcode; the raw value is the encoding.
 public enum OpCode: UInt8, CaseIterable, Sendable {
@@ -28,7 +32,9 @@ public enum OpCode: UInt8, CaseIterable, Sendable {
     case loadFree
     /// A          captured cell A of the running closure gets pop
     case storeFree
-    /// A          push globals[A] (error if unassigned)
+    /// A B        push globals[A] (error if unassigned); B = 1 when the value is the callee of
+    ///            the CALL that consumes it: a user function is then pushed borrowed from the
+    ///            global (no reference counting; SlotTag.borrowedFunction), outside tracing
     case loadGlobal
     /// A          globals[A] = pop
     case storeGlobal

@@ -46,7 +46,7 @@ enum Peephole {
                 }
             case .loadGlobal:
                 // global op K:  LOAD_GLOBAL g; BINARY_SK K op
-                if free(i + 1), code[i + 1].op == .binaryStackConst, isArithmetic(code[i + 1].sub) {
+                if ins.b == 0, free(i + 1), code[i + 1].op == .binaryStackConst, isArithmetic(code[i + 1].sub) {
                     var fused = ins
                     fused.op = .binaryGlobalConst
                     fused.b = code[i + 1].b

@@ -26,6 +26,9 @@ struct FrameStack {
         nonmutating set { buffer[index] = newValue }
     }
 
+    /// The innermost frame (there is one).
+    @inline(__always) var top: Frame { buffer[count &- 1] }
+
     /// The innermost frame's instruction pointer.
     @inline(__always) var topIP: Int {
         get { buffer[count &- 1].ip }
@@ -35,6 +38,15 @@ struct FrameStack {
     /// Pushes `frame`; the caller has checked `count < capacity`.
     @inline(__always) mutating func append(_ frame: Frame) {
         (buffer + count).initialize(to: frame)
+        count &+= 1
+    }
+
+    /// Saves the innermost frame's instruction pointer and pushes `frame` above it (one
+    /// read of the buffer and count for both); the caller has checked `count < capacity`.
+    @inline(__always) mutating func push(_ frame: Frame, callerIP: Int) {
+        let top = buffer + count
+        (top - 1).pointee.ip = callerIP
+        top.initialize(to: frame)
         count &+= 1
     }
 

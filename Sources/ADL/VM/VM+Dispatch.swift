@@ -11,92 +11,102 @@ extension VM {
     /// Runs until the frame count drops to `stopDepth` (the frame that
     /// returns there leaves its result in its callee slot).
     func dispatch(stopDepth: Int) throws {
-        var frame = frames[frames.count - 1]
-        var code = frame.code, constants = frame.constants
-        var slots = stack + frame.base
-        var ip = frame.ip
+        // The innermost frame itself stays in `frames` (frames.top): the loop keeps only
+        // what it uses on every instruction, so fewer values compete for registers.
+        let entry = frames.top
+        var code = entry.code, constants = entry.constants
+        var slots = stack + entry.base
+        var ip = entry.ip
         var sp = self.sp
         let stack = self.stack
 
         do {
             while true {
-                let ins = code[ip]
+                // Fields are read where a case uses them (not all five up front).
+                let ins = code + ip
                 ip &+= 1
-                switch ins.op {
+                switch ins.pointee.op {
                 case .loadConst:
-                    let c = constants[Int(ins.a)]
+                    let c = constants[Int(ins.pointee.a)]
                     c.retain()
                     VM.push(stack, &sp, c)
                 case .loadLocal:
-                    let v = slots[Int(ins.a)]
-                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    let v = slots[Int(ins.pointee.a)]
+                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
                     v.retain()
                     VM.push(stack, &sp, v)
                 case .loadLocalMove:
                     // The slot's reference moves to the stack: no retain, and the slot unbound.
-                    let v = slots[Int(ins.a)]
-                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                    slots[Int(ins.a)] = .undefined
+                    let v = slots[Int(ins.pointee.a)]
+                    if v.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
+                    slots[Int(ins.pointee.a)] = .undefined
                     VM.push(stack, &sp, v)
                 case .storeLocal:
                     sp -= 1
-                    let old = slots[Int(ins.a)]
-                    slots[Int(ins.a)] = stack[sp]
+                    let old = slots[Int(ins.pointee.a)]
+                    slots[Int(ins.pointee.a)] = stack[sp]
                     old.release()
                 case .deleteLocal:
-                    let old = slots[Int(ins.a)]
-                    if old.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                    slots[Int(ins.a)] = .undefined
+                    let old = slots[Int(ins.pointee.a)]
+                    if old.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
+                    slots[Int(ins.pointee.a)] = .undefined
                     old.release()
                 case .loadCell:
-                    guard slots[Int(ins.a)].tag == .cell else { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                    let v = slots[Int(ins.a)].cellObject.value
-                    if case .undefined = v { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    guard slots[Int(ins.pointee.a)].tag == .cell else { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
+                    let v = slots[Int(ins.pointee.a)].cellObject.value
+                    if case .undefined = v { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
                     VM.push(stack, &sp, Slot(v))
                 case .storeCell:
                     let v = VM.pop(stack, &sp)
-                    if slots[Int(ins.a)].tag == .cell {
-                        slots[Int(ins.a)].cellObject.value = v
+                    if slots[Int(ins.pointee.a)].tag == .cell {
+                        slots[Int(ins.pointee.a)].cellObject.value = v
                     } else {
-                        let old = slots[Int(ins.a)]
-                        slots[Int(ins.a)] = Slot(.cell(CellObject(v)))
+                        let old = slots[Int(ins.pointee.a)]
+                        slots[Int(ins.pointee.a)] = Slot(.cell(CellObject(v)))
                         old.release()
                     }
                 case .makeCell:
-                    let v = slots[Int(ins.a)].take()
-                    slots[Int(ins.a)] = Slot(.cell(CellObject(v)))
+                    let v = slots[Int(ins.pointee.a)].take()
+                    slots[Int(ins.pointee.a)] = Slot(.cell(CellObject(v)))
                 case .loadFree:
-                    let v = frame.function.captured[Int(ins.a)].value
+                    let v = frames.top.function.captured[Int(ins.pointee.a)].value
                     if case .undefined = v {
-                        let name = frame.function.proto.freeNames[Int(ins.a)]
+                        let name = frames.top.function.proto.freeNames[Int(ins.pointee.a)]
                         self.sp = sp
                         throw ADLError(.name, "free variable '\(name)' referenced before assignment in enclosing scope")
                     }
                     if let trace = activeTrace {
-                        VM.push(stack, &sp, Slot(trace.readExternal(.cell(frame.function.captured[Int(ins.a)]), v)))
+                        VM.push(stack, &sp, Slot(trace.readExternal(.cell(frames.top.function.captured[Int(ins.pointee.a)]), v)))
                     } else {
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .storeFree:
-                    frame.function.captured[Int(ins.a)].value = VM.pop(stack, &sp)
+                    frames.top.function.captured[Int(ins.pointee.a)].value = VM.pop(stack, &sp)
                 case .loadGlobal:
-                    let v = globals.slots[Int(ins.a)]
-                    guard let pushed = globalForPush(Int(ins.a), v) else {
-                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
+                    let v = globals.slots[Int(ins.pointee.a)]
+                    if ins.pointee.b != 0, v.tag == .function, activeTrace == nil {
+                        // The callee of a CALL: borrowed, as CALL_GLOBAL_LK's (SlotTag.borrowedFunction).
+                        // Nothing between here and the CALL can rebind a global (only statements at
+                        // module level do), and a frame running it keeps a retired function alive.
+                        VM.push(stack, &sp, Slot(tag: .borrowedFunction, bits: v.bits))
+                        break
+                    }
+                    guard let pushed = globalForPush(Int(ins.pointee.a), v) else {
+                        self.sp = sp; throw undefinedGlobal(Int(ins.pointee.a))
                     }
                     VM.push(stack, &sp, pushed)
                 case .storeGlobal:
                     sp -= 1
-                    let old = globals.slots[Int(ins.a)]
-                    globals.slots[Int(ins.a)] = stack[sp]
+                    let old = globals.slots[Int(ins.pointee.a)]
+                    globals.slots[Int(ins.pointee.a)] = stack[sp]
                     releaseGlobal(old)
                 case .deleteGlobal:
-                    let old = globals.slots[Int(ins.a)]
-                    if old.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame) }
-                    globals.slots[Int(ins.a)] = .undefined
+                    let old = globals.slots[Int(ins.pointee.a)]
+                    if old.tag == .undefined { self.sp = sp; throw undefinedGlobal(Int(ins.pointee.a)) }
+                    globals.slots[Int(ins.pointee.a)] = .undefined
                     releaseGlobal(old)
                 case .loadBuiltin:
-                    VM.push(stack, &sp, Slot(.builtin(builtins.functions[Int(ins.a)])))
+                    VM.push(stack, &sp, Slot(.builtin(builtins.functions[Int(ins.pointee.a)])))
                 case .pop:
                     sp -= 1
                     stack[sp].release()
@@ -114,44 +124,44 @@ extension VM {
                     let r = stack[sp - 1]
                     let l = stack[sp - 2]
                     // Scalar fast paths stay in slots; everything else (arrays, overflow, ...) in `binary`.
-                    if let v = VM.scalarFast(ins.op, l, r) {
+                    if let v = VM.scalarFast(ins.pointee.op, l, r) {
                         stack[sp - 2] = v
                         sp -= 1
                     } else {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.op, l.take(), r.take())
+                        let v = try binary(ins.pointee.op, l.take(), r.take())
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .binaryReturn:
                     // Fused BINARY sub; RETURN (see Peephole.swift): a scalar result is returned here.
                     let r = stack[sp - 1]
                     let l = stack[sp - 2]
-                    if let v = VM.scalarFast(ins.sub, l, r) {
+                    if let v = VM.intFirstFast(ins.pointee.sub, l, r) {
                         sp -= 2
-                        if !popFrame(v, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                        if !popFrame(v, stopDepth: stopDepth, &code, &constants, &slots, &ip, &sp) { return }
                     } else {
                         // As the BINARY it replaced; the RETURN follows.
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.sub, l.take(), r.take())
+                        let v = try binary(ins.pointee.sub, l.take(), r.take())
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .isSame, .isNotSame:
                     let r = VM.pop(stack, &sp)
                     let l = VM.pop(stack, &sp)
                     let same = Operators.identical(l, r)
-                    VM.push(stack, &sp, .bool(ins.op == .isSame ? same : !same))
+                    VM.push(stack, &sp, .bool(ins.pointee.op == .isSame ? same : !same))
                 case .negate, .plus, .invert:
                     let x = stack[sp - 1]
-                    if ins.op == .negate && x.tag == .float {
+                    if ins.pointee.op == .negate && x.tag == .float {
                         stack[sp - 1] = .float(-x.double)
                     } else {
                         sp -= 1
                         self.sp = sp
-                        let v = try unary(ins.op, x.take())
+                        let v = try unary(ins.pointee.op, x.take())
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .not:
@@ -166,19 +176,19 @@ extension VM {
                     }
 
                 case .jump:
-                    ip = Int(ins.a)
+                    ip = Int(ins.pointee.a)
                 case .loop:
                     // Checked before jumping, so the error points at the loop.
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
-                    ip = Int(ins.a)
+                    ip = Int(ins.pointee.a)
                 case .jumpIfFalse:
                     sp -= 1
                     let c = stack[sp]
                     if c.tag == .bool {
-                        if c.bits == 0 { ip = Int(ins.a) }
+                        if c.bits == 0 { ip = Int(ins.pointee.a) }
                     } else {
                         self.sp = sp
-                        if try !self.truth(c.take()) { ip = Int(ins.a) }
+                        if try !self.truth(c.take()) { ip = Int(ins.pointee.a) }
                     }
                 case .jumpIfFalseOrPop, .jumpIfTrueOrPop:
                     let c = stack[sp - 1]
@@ -189,8 +199,8 @@ extension VM {
                         self.sp = sp
                         truth = try self.truth(c.value())
                     }
-                    if truth == (ins.op == .jumpIfTrueOrPop) {
-                        ip = Int(ins.a)
+                    if truth == (ins.pointee.op == .jumpIfTrueOrPop) {
+                        ip = Int(ins.pointee.a)
                     } else {
                         sp -= 1
                         c.release()
@@ -200,7 +210,7 @@ extension VM {
                     let stop = VM.pop(stack, &sp)
                     let start = VM.pop(stack, &sp)
                     self.sp = sp
-                    let a = Int(ins.a)
+                    let a = Int(ins.pointee.a)
                     let s = try Operators.rangeInt(step, "step")
                     if s == 0 { throw ADLError.value("range() arg 3 must not be zero") }
                     let first = try Operators.rangeInt(start, "start")
@@ -210,57 +220,57 @@ extension VM {
                     slots[a + 1] = .int(last)
                     slots[a + 2] = .int(s)
                 case .forRange:
-                    if let i = VM.nextInRange(slots + Int(ins.a)) {
+                    if let i = VM.nextInRange(slots + Int(ins.pointee.a)) {
                         VM.push(stack, &sp, .int(i))
                     } else {
-                        ip = Int(ins.b)
+                        ip = Int(ins.pointee.b)
                     }
                 case .forRangeStore, .rangeNext:
-                    if let i = VM.nextInRange(slots + Int(ins.a)) {
-                        if ins.op == .rangeNext {
+                    if let i = VM.nextInRange(slots + Int(ins.pointee.a)) {
+                        if ins.pointee.op == .rangeNext {
                             if let error = VM.takeInterrupt() { self.sp = sp; throw error }
-                            ip = Int(ins.b)
+                            ip = Int(ins.pointee.b)
                         }
-                        let old = slots[Int(ins.c)]
-                        slots[Int(ins.c)] = .int(i)
+                        let old = slots[Int(ins.pointee.c)]
+                        slots[Int(ins.pointee.c)] = .int(i)
                         old.release()
-                    } else if ins.op == .forRangeStore {
-                        ip = Int(ins.b)
+                    } else if ins.pointee.op == .forRangeStore {
+                        ip = Int(ins.pointee.b)
                     }
                 case .forRangeStoreGlobal, .rangeNextGlobal:
                     // FOR_RANGE_STORE / RANGE_NEXT into a global (a module-level loop).
-                    if let i = VM.nextInRange(slots + Int(ins.a)) {
-                        if ins.op == .rangeNextGlobal {
+                    if let i = VM.nextInRange(slots + Int(ins.pointee.a)) {
+                        if ins.pointee.op == .rangeNextGlobal {
                             if let error = VM.takeInterrupt() { self.sp = sp; throw error }
-                            ip = Int(ins.b)
+                            ip = Int(ins.pointee.b)
                         }
-                        let old = globals.slots[Int(ins.c)]
-                        globals.slots[Int(ins.c)] = .int(i)
+                        let old = globals.slots[Int(ins.pointee.c)]
+                        globals.slots[Int(ins.pointee.c)] = .int(i)
                         if old.isObject { releaseGlobal(old) }
-                    } else if ins.op == .forRangeStoreGlobal {
-                        ip = Int(ins.b)
+                    } else if ins.pointee.op == .forRangeStoreGlobal {
+                        ip = Int(ins.pointee.b)
                     }
                 case .binaryGlobalConst:
                     // Fused LOAD_GLOBAL A; BINARY_SK B sub (see Peephole.swift).
-                    let g = globals.slots[Int(ins.a)]
-                    if activeTrace == nil, let v = VM.arithmeticFast(ins.sub, g, constants[Int(ins.b)]) {
+                    let g = globals.slots[Int(ins.pointee.a)]
+                    if activeTrace == nil, let v = VM.arithmeticFast(ins.pointee.sub, g, constants[Int(ins.pointee.b)]) {
                         VM.push(stack, &sp, v)
                         ip &+= 1
                         break
                     }
                     // As the LOAD_GLOBAL it replaced; the BINARY_SK follows.
-                    guard let pushed = globalForPush(Int(ins.a), g) else {
-                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
+                    guard let pushed = globalForPush(Int(ins.pointee.a), g) else {
+                        self.sp = sp; throw undefinedGlobal(Int(ins.pointee.a))
                     }
                     VM.push(stack, &sp, pushed)
                 case .binaryStoreGlobal:
                     // Fused BINARY sub; STORE_GLOBAL A (see Peephole.swift).
                     let r = stack[sp - 1]
                     let l = stack[sp - 2]
-                    if let v = VM.arithmeticFast(ins.sub, l, r) {
+                    if let v = VM.arithmeticFast(ins.pointee.sub, l, r) {
                         sp -= 2
-                        let old = globals.slots[Int(ins.a)]
-                        globals.slots[Int(ins.a)] = v
+                        let old = globals.slots[Int(ins.pointee.a)]
+                        globals.slots[Int(ins.pointee.a)] = v
                         if old.isObject { releaseGlobal(old) }
                         ip &+= 1
                     } else {
@@ -268,38 +278,38 @@ extension VM {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.sub, l.take(), r.take())
+                        let v = try binary(ins.pointee.sub, l.take(), r.take())
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .binaryLocalStack:
-                    let l = slots[Int(ins.a)]
-                    if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                    let l = slots[Int(ins.pointee.a)]
+                    if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
                     let r = stack[sp - 1]
-                    if let v = VM.scalarFast(ins.sub, l, r) {
+                    if let v = VM.scalarFast(ins.pointee.sub, l, r) {
                         stack[sp - 1] = v
                     } else {
                         sp -= 1
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.sub, l.value(), r.take())
+                        let v = try binary(ins.pointee.sub, l.value(), r.take())
                         VM.push(stack, &sp, Slot(v))
                     }
                 case .binaryLocalConst, .binaryLocalLocal, .binaryStackConst, .binaryStackLocal:
-                    let op = ins.sub
-                    let fromStack = ins.op == .binaryStackConst || ins.op == .binaryStackLocal
+                    let op = ins.pointee.sub
+                    let fromStack = ins.pointee.op == .binaryStackConst || ins.pointee.op == .binaryStackLocal
                     let l: Slot
                     if fromStack {
                         l = stack[sp - 1]
                     } else {
-                        l = slots[Int(ins.a)]
-                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                        l = slots[Int(ins.pointee.a)]
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
                     }
                     let r: Slot
-                    if ins.op == .binaryLocalConst || ins.op == .binaryStackConst {
-                        r = constants[Int(ins.b)]
+                    if ins.pointee.op == .binaryLocalConst || ins.pointee.op == .binaryStackConst {
+                        r = constants[Int(ins.pointee.b)]
                     } else {
-                        r = slots[Int(ins.b)]
-                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
+                        r = slots[Int(ins.pointee.b)]
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.b)) }
                     }
                     if let v = VM.scalarFast(op, l, r) {
                         if fromStack { stack[sp - 1] = v } else { VM.push(stack, &sp, v) }
@@ -315,12 +325,12 @@ extension VM {
                 case .updateLocalConst, .updateLocalLocal:
                     // Fused BINARY_LK/LL A B sub; BINARY_LS C sub2; STORE_LOCAL C (see Peephole.swift).
                     let ip0 = ip &- 1
-                    let l = slots[Int(ins.a)]
-                    let r = ins.op == .updateLocalConst ? constants[Int(ins.b)] : slots[Int(ins.b)]
-                    if let t = VM.arithmeticFast(ins.sub, l, r) {
+                    let l = slots[Int(ins.pointee.a)]
+                    let r = ins.pointee.op == .updateLocalConst ? constants[Int(ins.pointee.b)] : slots[Int(ins.pointee.b)]
+                    if let t = VM.arithmeticFast(ins.pointee.sub, l, r) {
                         // A scalar result overwrites a scalar accumulator: nothing to release.
-                        if let v = VM.arithmeticFast(ins.sub2, slots[Int(ins.c)], t) {
-                            slots[Int(ins.c)] = v
+                        if let v = VM.arithmeticFast(ins.pointee.sub2, slots[Int(ins.pointee.c)], t) {
+                            slots[Int(ins.pointee.c)] = v
                             ip &+= 2
                             // The last statement of a range loop body: do the RANGE_NEXT that
                             // comes next here, saving a dispatch per iteration (same steps, same order).
@@ -336,7 +346,7 @@ extension VM {
                                     // The loop body is this instruction alone (`for i in range(n): s = s + i * k`):
                                     // run the next iterations in one tight loop (VM+FusedLoops.swift).
                                     if ip == ip0 {
-                                        switch VM.repeatUpdate(ins, next, slots: slots, constants: constants) {
+                                        switch VM.repeatUpdate(ins.pointee, next, slots: slots, constants: constants) {
                                         case .finished:
                                             ip = ip0 &+ 4
                                         case .slowPath:
@@ -353,30 +363,30 @@ extension VM {
                         }
                     } else {
                         // As the BINARY_LK/LL it replaced; BINARY_LS and STORE_LOCAL follow.
-                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
-                        let v = try slowBinary(ins.sub, l, r, sp: sp, ip: ip)
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.b)) }
+                        let v = try slowBinary(ins.pointee.sub, l, r, sp: sp, ip: ip)
                         VM.push(stack, &sp, v)
                     }
                 case .branchLocalConst, .branchLocalLocal:
                     // Fused BINARY_LK/LL A B cmp; JUMP_IF_FALSE C (see Peephole.swift).
-                    let l = slots[Int(ins.a)]
-                    let r = ins.op == .branchLocalConst ? constants[Int(ins.b)] : slots[Int(ins.b)]
-                    if let holds = VM.compareFast(ins.sub, l, r) {
+                    let l = slots[Int(ins.pointee.a)]
+                    let r = ins.pointee.op == .branchLocalConst ? constants[Int(ins.pointee.b)] : slots[Int(ins.pointee.b)]
+                    if let holds = VM.compareFast(ins.pointee.sub, l, r) {
                         if !holds {
-                            ip = Int(ins.c)
+                            ip = Int(ins.pointee.c)
                         } else if code[ip &+ 1].op == .returnLocal, slots[Int(code[ip &+ 1].a)].tag != .undefined {
                             // `if n < 2: return n`: the RETURN_LOCAL after the JUMP_IF_FALSE, done here.
                             let result = slots[Int(code[ip &+ 1].a)]
                             result.retain()
-                            if !popFrame(result, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                            if !popFrame(result, stopDepth: stopDepth, &code, &constants, &slots, &ip, &sp) { return }
                         } else {
                             ip = ip &+ 1
                         }
                     } else {
-                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
-                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.b)) }
-                        let v = try slowBinary(ins.sub, l, r, sp: sp, ip: ip)
+                        if l.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
+                        if r.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.b)) }
+                        let v = try slowBinary(ins.pointee.sub, l, r, sp: sp, ip: ip)
                         VM.push(stack, &sp, v)
                     }
                 case .getIterator:
@@ -394,43 +404,54 @@ extension VM {
                     } else {
                         sp -= 1
                         stack[sp].release()
-                        ip = Int(ins.a)
+                        ip = Int(ins.pointee.a)
                     }
 
                 case .callGlobalLocalConst:
                     // Fused LOAD_GLOBAL A; BINARY_LK B C sub; CALL 1 (see Peephole.swift).
-                    let callee = globals.slots[Int(ins.a)]
+                    let callee = globals.slots[Int(ins.pointee.a)]
                     // A user function of one parameter, a scalar argument, no trace recording:
                     // the whole call here. The callee slot borrows the function from its global
                     // (no reference counting; see SlotTag.borrowedFunction).
                     if callee.tag == .function, activeTrace == nil {
                         unowned(unsafe) let function = callee.functionObject
-                        if function.arity == 1, let calleeCode = function.code, let calleeConstants = function.constants,
-                           frames.count < recursionLimit, sp &+ 1 &+ function.frameSize < stackCapacity,
-                           let argument = VM.scalarFast(ins.sub, slots[Int(ins.b)], constants[Int(ins.c)]) {
+                        if function.callArity == 1, frames.count < recursionLimit, sp &+ 1 &+ function.frameSize < stackCapacity,
+                           let argument = VM.intFirstFast(ins.pointee.sub, slots[Int(ins.pointee.b)], constants[Int(ins.pointee.c)]) {
+                            let calleeCode = function.code.unsafelyUnwrapped  // sealed: callArity >= 0
+                            let calleeConstants = function.constants.unsafelyUnwrapped
                             ip &+= 2  // past the CALL: interrupts and the return point are the CALL's
                             if let error = VM.takeInterrupt() { self.sp = sp; throw error }
+                            // The callee's leading base case, run here (Compiler/EntryGuard.swift).
+                            var entryIP = 0
+                            if let holds = function.entryGuard.holds(for: argument) {
+                                if holds {
+                                    // Its result (the argument, or a scalar constant) without a frame.
+                                    stack[sp] = function.entryGuard.returnsParameter == 0 ? argument : function.entryGuard.result
+                                    sp &+= 1
+                                    break
+                                }
+                                entryIP = function.entryGuard.skip
+                            }
                             stack[sp] = Slot(tag: .borrowedFunction, bits: callee.bits)
                             let base = sp &+ 1
                             stack[base] = argument
-                            frames.topIP = ip
                             let extra = function.slotCount &- 1
                             if extra > 0 { (stack + (base &+ 1)).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
-                            frame = Frame(function: function, ip: 0, base: base, code: calleeCode, constants: calleeConstants)
-                            frames.append(frame)
+                            frames.push(Frame(function: function, ip: entryIP, base: base, code: calleeCode, constants: calleeConstants),
+                                        callerIP: ip)
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
-                            ip = 0
+                            ip = entryIP
                             break
                         }
                     }
                     // Otherwise: with the global defined, no trace recording and a scalar argument,
                     // push both and go on as the CALL (falling through), with ip past it.
                     if callee.tag != .undefined, activeTrace == nil,
-                       let argument = VM.scalarFast(ins.sub, slots[Int(ins.b)], constants[Int(ins.c)]) {
+                       let argument = VM.scalarFast(ins.pointee.sub, slots[Int(ins.pointee.b)], constants[Int(ins.pointee.c)]) {
                         callee.retain()
                         VM.push(stack, &sp, callee)
                         VM.push(stack, &sp, argument)
@@ -438,8 +459,8 @@ extension VM {
                         fallthrough
                     }
                     // Otherwise as the LOAD_GLOBAL it replaced; BINARY_LK and CALL follow.
-                    guard let pushed = globalForPush(Int(ins.a), callee) else {
-                        self.sp = sp; throw undefinedGlobal(Int(ins.a), frame: frame)
+                    guard let pushed = globalForPush(Int(ins.pointee.a), callee) else {
+                        self.sp = sp; throw undefinedGlobal(Int(ins.pointee.a))
                     }
                     VM.push(stack, &sp, pushed)
                 case .indexAdd:
@@ -452,37 +473,56 @@ extension VM {
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
                     // Fast path: a user function called with exactly its positional parameters.
                     // (CALL_GLOBAL_LK falls through to here with one argument.)
-                    let argc = ins.op == .callGlobalLocalConst ? 1 : Int(ins.a)
+                    let argc = ins.pointee.op == .callGlobalLocalConst ? 1 : Int(ins.pointee.a)
                     let calleeSlot = stack[sp - argc - 1]
-                    if ins.op != .callKeywords, calleeSlot.tag == .function {
+                    if ins.pointee.op != .callKeywords, calleeSlot.tag == .function || calleeSlot.tag == .borrowedFunction {
                         unowned(unsafe) let function = calleeSlot.functionObject
                         let base = sp &- argc
-                        if argc == function.arity, let calleeCode = function.code, let calleeConstants = function.constants,
-                           frames.count < recursionLimit, frames.count < frames.capacity,
+                        if argc == function.callArity, frames.count < recursionLimit, frames.count < frames.capacity,
                            base &+ function.frameSize < stackCapacity {
-                            frames.topIP = ip
+                            let calleeCode = function.code.unsafelyUnwrapped  // sealed: callArity >= 0
+                            let calleeConstants = function.constants.unsafelyUnwrapped
+                            // The callee's leading base case, run here (Compiler/EntryGuard.swift).
+                            var entryIP = 0
+                            if function.entryGuard.exists,
+                               let holds = function.entryGuard.holds(for: stack[base &+ function.entryGuard.parameter]) {
+                                if holds {
+                                    // Its result without a frame; the arguments and callee dropped as RETURN would.
+                                    let result: Slot
+                                    if function.entryGuard.returnsParameter >= 0 {
+                                        result = stack[base &+ function.entryGuard.returnsParameter]
+                                        result.retain()
+                                    } else {
+                                        result = function.entryGuard.result
+                                    }
+                                    for i in (base &- 1)..<sp { stack[i].release() }
+                                    stack[base &- 1] = result
+                                    sp = base
+                                    break
+                                }
+                                entryIP = function.entryGuard.skip
+                            }
                             let extra = function.slotCount &- argc
                             if extra > 0 { (stack + sp).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
-                            frame = Frame(function: function, ip: 0, base: base,
-                                          code: calleeCode, constants: calleeConstants)
-                            frames.append(frame)
+                            frames.push(Frame(function: function, ip: entryIP, base: base,
+                                              code: calleeCode, constants: calleeConstants), callerIP: ip)
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
-                            ip = 0
+                            ip = entryIP
                             break
                         }
                     }
                     var names: [String] = []
-                    if ins.op == .callKeywords, case .tuple(let t) = constants[Int(ins.b)].value() {
+                    if ins.pointee.op == .callKeywords, case .tuple(let t) = constants[Int(ins.pointee.b)].value() {
                         names = t.items.map { if case .string(let s) = $0 { return s.value } else { return "" } }
                     }
                     self.sp = sp
                     frames.topIP = ip
                     if try enterCall(argc: argc, keywordNames: names, location: nil) {
-                        frame = frames[frames.count - 1]
+                        let frame = frames.top
                         code = frame.code
                         constants = frame.constants
                         slots = stack + frame.base
@@ -493,19 +533,19 @@ extension VM {
                     }
                 case .returnValue, .returnLocal:
                     let result: Slot
-                    if ins.op == .returnLocal {
+                    if ins.pointee.op == .returnLocal {
                         // LOAD_LOCAL A; RETURN in one: the local gets a reference of its own.
-                        result = slots[Int(ins.a)]
-                        if result.tag == .undefined { self.sp = sp; throw unboundLocal(frame, Int(ins.a)) }
+                        result = slots[Int(ins.pointee.a)]
+                        if result.tag == .undefined { self.sp = sp; throw unboundLocal(Int(ins.pointee.a)) }
                         result.retain()
                     } else {
                         sp -= 1
                         result = stack[sp]
                     }
-                    if !popFrame(result, stopDepth: stopDepth, &frame, &code, &constants, &slots, &ip, &sp) { return }
+                    if !popFrame(result, stopDepth: stopDepth, &code, &constants, &slots, &ip, &sp) { return }
                 case .makeFunction:
-                    let proto = frame.function.proto.chunk.functions[Int(ins.a)]
-                    let defaultCount = Int(ins.b)
+                    let proto = frames.top.function.proto.chunk.functions[Int(ins.pointee.a)]
+                    let defaultCount = Int(ins.pointee.b)
                     var defaults: [Value] = []
                     defaults.reserveCapacity(defaultCount)
                     for i in 0..<defaultCount { defaults.append(stack[sp - defaultCount + i].take()) }
@@ -522,27 +562,27 @@ extension VM {
                                 captured.append(cell)
                             }
                         } else {
-                            captured.append(frame.function.captured[c.index])
+                            captured.append(frames.top.function.captured[c.index])
                         }
                     }
                     VM.push(stack, &sp, Slot(.function(FunctionObject(proto: proto, defaults: defaults, captured: captured))))
 
                 case .buildTuple, .buildList, .buildString:
-                    let n = Int(ins.a)
+                    let n = Int(ins.pointee.a)
                     var items: [Value] = []
                     items.reserveCapacity(n)
                     for i in 0..<n { items.append(stack[sp - n + i].take()) }
                     sp -= n
                     self.sp = sp
                     let v: Value
-                    switch ins.op {
+                    switch ins.pointee.op {
                     case .buildTuple: v = .tuple(items)
                     case .buildList: v = try display(items)
                     default: v = .string(items.map { if case .string(let s) = $0 { return s.value } else { return "" } }.joined())
                     }
                     VM.push(stack, &sp, Slot(v))
                 case .buildRecord:
-                    let n = Int(ins.a)
+                    let n = Int(ins.pointee.a)
                     let start = sp - 2 * n
                     self.sp = sp
                     for i in 0..<n where stack[start + 2 * i].tag != .string {
@@ -563,20 +603,20 @@ extension VM {
                     VM.push(stack, &sp, Slot(.slice(SliceObject(start: start, stop: stop, step: step))))
                 case .formatValue:
                     var spec: String?
-                    if ins.a == 1, case .string(let s) = VM.pop(stack, &sp) { spec = s.value }
+                    if ins.pointee.a == 1, case .string(let s) = VM.pop(stack, &sp) { spec = s.value }
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    let text = try Formatting.format(x, spec: spec, conversion: Int(ins.b))
+                    let text = try Formatting.format(x, spec: spec, conversion: Int(ins.pointee.b))
                     VM.push(stack, &sp, Slot(.string(text)))
                 case .unpack:
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    let items = try Operators.unpack(try tracedRows(x) ?? x, count: Int(ins.a))
+                    let items = try Operators.unpack(try tracedRows(x) ?? x, count: Int(ins.pointee.a))
                     for item in items.reversed() { VM.push(stack, &sp, Slot(item)) }
                 case .getAttribute:
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    guard case .string(let name) = constants[Int(ins.a)].value() else { break }
+                    guard case .string(let name) = constants[Int(ins.pointee.a)].value() else { break }
                     frames.topIP = ip
                     let v = try tracedAttribute(x, name.value)
                     VM.push(stack, &sp, Slot(v))
@@ -584,10 +624,10 @@ extension VM {
                     let x = VM.pop(stack, &sp)
                     let v = VM.pop(stack, &sp)
                     self.sp = sp
-                    guard case .string(let name) = constants[Int(ins.a)].value() else { break }
+                    guard case .string(let name) = constants[Int(ins.pointee.a)].value() else { break }
                     try setAttribute(x, name.value, v)
                 case .getIndex:
-                    let n = Int(ins.a)
+                    let n = Int(ins.pointee.a)
                     // x[i] with one int on an array: the common case, without building index lists.
                     if n == 1, stack[sp - 2].tag == .array, stack[sp - 1].tag == .int, activeTrace == nil {
                         let i = stack[sp - 1].int
@@ -608,7 +648,7 @@ extension VM {
                     let v = try getIndex(base, indices)
                     VM.push(stack, &sp, Slot(v))
                 case .setIndexLocal, .setIndexGlobal, .setIndexCell, .setIndexFree:
-                    let n = Int(ins.a)
+                    let n = Int(ins.pointee.a)
                     frames.topIP = ip
                     var indices: [Value] = []
                     indices.reserveCapacity(n)
@@ -616,29 +656,29 @@ extension VM {
                     let value = stack[sp - n - 1].take()
                     sp -= n + 1
                     self.sp = sp
-                    let slot = Int(ins.b)
-                    switch ins.op {
+                    let slot = Int(ins.pointee.b)
+                    switch ins.pointee.op {
                     case .setIndexLocal:
-                        if slots[slot].tag == .undefined { throw unboundLocal(frame, slot) }
+                        if slots[slot].tag == .undefined { throw unboundLocal(slot) }
                         // Move the variable out so a unique array is written in place.
                         var target = slots[slot].take()
                         slots[slot] = .none
                         defer { slots[slot] = Slot(target) }
                         try setIndex(&target, indices, value)
                     case .setIndexGlobal:
-                        if globals.slots[slot].tag == .undefined { throw undefinedGlobal(slot, frame: frame) }
+                        if globals.slots[slot].tag == .undefined { throw undefinedGlobal(slot) }
                         var target = globals.slots[slot].take()
                         globals.slots[slot] = .none
                         defer { globals.slots[slot] = Slot(target) }
                         try setIndex(&target, indices, value)
                     case .setIndexCell:
-                        guard slots[slot].tag == .cell else { throw unboundLocal(frame, slot) }
+                        guard slots[slot].tag == .cell else { throw unboundLocal(slot) }
                         try setIndex(&slots[slot].cellObject.value, indices, value)
                     default:
-                        try setIndex(&frame.function.captured[slot].value, indices, value)
+                        try setIndex(&frames.top.function.captured[slot].value, indices, value)
                     }
                 case .deleteIndex:
-                    let n = Int(ins.a)
+                    let n = Int(ins.pointee.a)
                     var indices: [Value] = []
                     for i in 0..<n { indices.append(stack[sp - n + i].take()) }
                     let base = stack[sp - n - 1].take()
@@ -648,15 +688,15 @@ extension VM {
                 case .guardTruth:
                     let x = VM.pop(stack, &sp)
                     self.sp = sp
-                    if try self.truth(x) != (ins.a != 0) { throw ADLError(.retrace, "a recorded branch went the other way") }
+                    if try self.truth(x) != (ins.pointee.a != 0) { throw ADLError(.retrace, "a recorded branch went the other way") }
                 case .fusedChain:
                     // Arrays/Fusion: the fused program, or on to the unfused code after this.
                     // It stands for calls (`sum`, the scatters of a gradient), so it polls Ctrl-C as CALL does.
                     if let error = VM.takeInterrupt() { self.sp = sp; throw error }
-                    if let result = runFused(frame.function.proto.chunk.fusedKernels[Int(ins.a)],
+                    if let result = runFused(frames.top.function.proto.chunk.fusedKernels[Int(ins.pointee.a)],
                                              locals: slots, constants: constants) {
                         VM.push(stack, &sp, result)
-                        ip = Int(ins.b)
+                        ip = Int(ins.pointee.b)
                     }
                 case .guardEqual:
                     let expected = VM.pop(stack, &sp)
@@ -665,7 +705,7 @@ extension VM {
                     if !(try guardHolds(x, expected)) { throw ADLError(.retrace, "a recorded value changed") }
                 case .fail:
                     self.sp = sp
-                    let message = constants[Int(ins.a)].value()
+                    let message = constants[Int(ins.pointee.a)].value()
                     var error = ADLError(.name, Formatting.str(message))
                     if case .string(let m) = message, let attr = m.value.split(separator: "'").dropFirst(3).first {
                         let names = builtins.names.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
@@ -675,9 +715,9 @@ extension VM {
                 case .runCommand:
                     self.sp = sp
                     frames.topIP = ip
-                    let name = Formatting.str(constants[Int(ins.a)].value())
-                    let argument = Formatting.str(constants[Int(ins.b)].value())
-                    let chunk = frame.function.proto.chunk
+                    let name = Formatting.str(constants[Int(ins.pointee.a)].value())
+                    let argument = Formatting.str(constants[Int(ins.pointee.b)].value())
+                    let chunk = frames.top.function.proto.chunk
                     let at = chunk.locations[max(0, min(ip - 1, chunk.locations.count - 1))]
                     try runCommand(Command(name: name, argument: argument, location: at, file: chunk.file))
                 case .printExpression:
@@ -708,18 +748,24 @@ extension VM {
     /// (owned) in its callee slot and reloads the caller's state. False when the frame
     /// count has dropped to `stopDepth` (the dispatch loop returns).
     @inline(__always)
-    func popFrame(_ result: Slot, stopDepth: Int, _ frame: inout Frame, _ code: inout UnsafeMutablePointer<Instruction>,
+    func popFrame(_ result: Slot, stopDepth: Int, _ code: inout UnsafeMutablePointer<Instruction>,
                   _ constants: inout UnsafeMutablePointer<Slot>, _ slots: inout UnsafeMutablePointer<Slot>,
                   _ ip: inout Int, _ sp: inout Int) -> Bool {
-        let base = frame.base
-        for i in base..<sp { stack[i].release() }
-        stack[base &- 1].release()
-        stack[base &- 1] = result
-        sp = base
+        // Locals and operands (no range check: slots <= stack + sp always holds here).
+        var p = slots
+        let end = stack + sp
+        while p < end {
+            p.pointee.release()
+            p += 1
+        }
+        let callee = slots - 1
+        callee.pointee.release()
+        callee.pointee = result
+        sp = frames.top.base
         self.sp = sp
         frames.removeLast()
         if frames.count <= stopDepth { return false }
-        frame = frames[frames.count &- 1]
+        let frame = frames.top
         code = frame.code
         constants = frame.constants
         slots = stack + frame.base
@@ -798,17 +844,17 @@ extension VM {
     }
 
     @inline(never)
-    func unboundLocal(_ frame: Frame, _ slot: Int) -> ADLError {
-        let names = frame.function.proto.localNames
+    func unboundLocal(_ slot: Int) -> ADLError {
+        let names = frames.top.function.proto.localNames
         let name = slot < names.count ? names[slot] : "?"
         return ADLError(.name, "local variable '\(name)' referenced before assignment")
     }
 
     @inline(never)
-    func undefinedGlobal(_ slot: Int, frame: Frame) -> ADLError {
+    func undefinedGlobal(_ slot: Int) -> ADLError {
         let name = slot < globals.names.count ? globals.names[slot] : "?"
         var candidates = globals.definedNames
-        candidates.append(contentsOf: frame.function.proto.localNames.filter { !$0.hasPrefix("$") })
+        candidates.append(contentsOf: frames.top.function.proto.localNames.filter { !$0.hasPrefix("$") })
         var error = ADLError(.name, "name '\(name)' is not defined")
         if let suggestion = Suggestions.closest(to: name, among: candidates) {
             error.notes.append("did you mean '\(suggestion)'?")

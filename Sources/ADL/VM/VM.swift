@@ -157,7 +157,7 @@ public final class VM {
     func enterCall(argc: Int, keywordNames: [String], location: SourceLocation?) throws -> Bool {
         let calleeIndex = sp - argc - 1
         let calleeSlot = stack[calleeIndex]
-        if calleeSlot.tag == .function {
+        if calleeSlot.tag == .function || calleeSlot.tag == .borrowedFunction {
             try calleeSlot.withFunction { try pushFrame($0, argc: argc, keywordNames: keywordNames) }
             return true
         }

@@ -131,22 +131,27 @@ public final class FunctionObject {
     // Copied from the (sealed) proto when the function is made, so the call fast path
     // reads plain fields of the callee: loading `proto` there would retain and release it
     // on every call. `code` is nil for a proto not sealed yet (calls take the slow path).
-    let arity: Int
+    /// The parameter count, or -1 while the proto is not sealed: one compare tells a call
+    /// fast path both that the positional arguments fit and that `code` and `constants` exist.
+    let callArity: Int
     let slotCount: Int
     /// Stack slots a call needs above its base: locals, operand stack and a margin.
     let frameSize: Int
     let code: UnsafeMutablePointer<Instruction>?
     let constants: UnsafeMutablePointer<Slot>?
+    /// The base case a call may run without a frame (Compiler/EntryGuard.swift).
+    let entryGuard: EntryGuard
 
     public init(proto: FunctionProto, defaults: [Value], captured: [CellObject]) {
         self.proto = proto
         self.defaults = defaults
         self.captured = captured
-        arity = proto.arity
+        callArity = proto.code != nil && proto.constants != nil ? proto.arity : -1
         slotCount = proto.slotCount
         frameSize = proto.slotCount + proto.maxStack + 8
         code = proto.code
         constants = proto.constants
+        entryGuard = proto.entryGuard
     }
 }
 
