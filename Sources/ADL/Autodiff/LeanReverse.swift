@@ -78,24 +78,24 @@ struct LeanReverse {
         tempValue.reserveCapacity(2 * count)
         tempFactor.reserveCapacity(2 * count)
         tempScaled.reserveCapacity(2 * count)
+        // The nodes' fields are read in place (copying a node would retain its parts).
         trace.nodes.withUnsafeBufferPointer { nodes in
             for n in 0..<count {
-                let node = nodes[n]
-                if case .constant = node.primitive {
-                    switch node.value {
-                    case .float(let x): forwardValue[n] = x; forwardKind[n] = .float
-                    case .int(let i): forwardValue[n] = Double(i); forwardKind[n] = .number
-                    default: break
-                    }
-                } else if case .array(let a) = node.value, a.shape.isEmpty, !a.isBool {
+                let isConstant: Bool
+                if case .constant = nodes[n].primitive { isConstant = true } else { isConstant = false }
+                switch nodes[n].value {
+                case .float(let x) where isConstant: forwardValue[n] = x; forwardKind[n] = .float
+                case .int(let i) where isConstant: forwardValue[n] = Double(i); forwardKind[n] = .number
+                case .array(let a) where !isConstant && a.shape.isEmpty && !a.isBool:
                     forwardValue[n] = a.data[0]
                     forwardKind[n] = .traced
+                default: break
                 }
-                let operands = node.operands
-                if operands.count > 0 { first[n] = Int32(operands[0]) }
-                if operands.count > 1 { second[n] = Int32(operands[1]) }
-                op[n] = LeanReverse.op(node.primitive, operandCount: operands.count)
-                if case .unary(.negate) = node.primitive { isNegation[n] = true }
+                let operandCount = nodes[n].operands.count
+                if operandCount > 0 { first[n] = Int32(nodes[n].operands[0]) }
+                if operandCount > 1 { second[n] = Int32(nodes[n].operands[1]) }
+                op[n] = LeanReverse.op(nodes[n].primitive, operandCount: operandCount)
+                if case .unary(.negate) = nodes[n].primitive { isNegation[n] = true }
             }
         }
     }

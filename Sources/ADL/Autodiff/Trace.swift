@@ -48,7 +48,7 @@ public enum Primitive {
 public final class Trace {
     public struct Node {
         public var primitive: Primitive
-        public var operands: [Int]
+        public var operands: Operands
         /// The concrete result (a traced NDArray for numeric results).
         public var value: Value
         public var location: SourceLocation?
@@ -202,7 +202,7 @@ public final class Trace {
             if let n = nodeOf[ObjectIdentifier(a)] { return n }
         case .tuple(let t) where isTraced(v):
             let items = t.items.map { operand($0) }
-            return append(Node(primitive: .tuple, operands: items, value: v, location: location))
+            return append(Node(primitive: .tuple, operands: Operands(items), value: v, location: location))
         default: break
         }
         return constant(v)
@@ -244,41 +244,55 @@ public final class Trace {
     private var constantNodes: [ConstantKey: Int] = [:]
 
     /// Common-subexpression elimination: a pure node already recorded with the
-    /// same primitive and operands.
+    /// same primitive and operands. The key is plain data (no references to
+    /// retain when it is built, copied into the table or compared), because
+    /// one is made for every recorded operation.
     private struct NodeKey: Equatable {
-        var kind: Kind
+        /// The primitive (see `cseKey`): an operator's code, a tag, or a call.
+        var kind: Int
+        /// The builtin of a call (its object's address), 0 otherwise.
+        var builtin: UInt
+        /// A call's keyword names, as their index in `keywordLists`.
+        var keywords: Int
         // The operands inline (no array to allocate and hash for the usual one
         // to three), the rest in `more`; -1 where there is no operand.
         var first: Int, second: Int, third: Int
-        var more: [Int]
+        var more: [Int]?
 
-        init(_ kind: Kind, _ ids: [Int]) {
+        init(_ kind: Int, _ ids: Operands, builtin: UInt = 0, keywords: Int = 0) {
             self.kind = kind
-            first = ids.count > 0 ? ids[0] : -1
-            second = ids.count > 1 ? ids[1] : -1
-            third = ids.count > 2 ? ids[2] : -1
-            more = ids.count > 3 ? Array(ids[3...]) : []
+            self.builtin = builtin
+            self.keywords = keywords
+            let count = ids.count
+            first = count > 0 ? ids[0] : -1
+            second = count > 1 ? ids[1] : -1
+            third = count > 2 ? ids[2] : -1
+            more = count > 3 ? Array(ids[3...]) : nil
         }
 
-        /// For NodeTable: the operands and the kind's tag mixed (keyword names only by count).
+        /// For NodeTable: the operands, the kind, the builtin and its keywords mixed.
         var hash: Int {
             var h = UInt(bitPattern: first) &* 31 &+ UInt(bitPattern: second)
             h = h &* 31 &+ UInt(bitPattern: third)
-            h = h &* 31 &+ UInt(bitPattern: more.count)
-            for m in more { h = h &* 31 &+ UInt(bitPattern: m) }
-            switch kind {
-            case .binary(let op): h = h &* 31 &+ UInt(op)
-            case .unary(let op): h = h &* 31 &+ 256 &+ UInt(op)
-            case .getIndex: h = h &* 31 &+ 512
-            case .transpose: h = h &* 31 &+ 513
-            case .call(let b, let keywords): h = (h &* 31 &+ (UInt(bitPattern: b) >> 4)) &* 31 &+ UInt(bitPattern: keywords.count)
+            if let more {
+                h = h &* 31 &+ UInt(bitPattern: more.count)
+                for m in more { h = h &* 31 &+ UInt(bitPattern: m) }
             }
+            h = h &* 31 &+ UInt(bitPattern: kind)
+            h = (h &* 31 &+ (builtin >> 4)) &* 31 &+ UInt(bitPattern: keywords)
             return NodeTable<NodeKey>.mix(h)
         }
     }
-    private enum Kind: Equatable {
-        case binary(UInt8), unary(UInt8), getIndex, transpose
-        case call(ObjectIdentifier, [String])
+    /// `NodeKey.kind` of the primitives other than operators (whose codes are below 512).
+    private static let getIndexKind = 512, transposeKind = 513, callKind = 514
+    /// The keyword-name lists of recorded calls (index 0: none), for `NodeKey.keywords`.
+    private var keywordLists: [[String]] = [[]]
+
+    private func keywordsIndex(_ names: [String]) -> Int {
+        if names.isEmpty { return 0 }
+        if let k = keywordLists.firstIndex(of: names) { return k }
+        keywordLists.append(names)
+        return keywordLists.count - 1
     }
     private var pureNodes = NodeTable<NodeKey>()
 
@@ -290,14 +304,14 @@ public final class Trace {
         pureNodes.reserveCapacity(count)
     }
 
-    private func cseKey(_ primitive: Primitive, _ ids: [Int]) -> NodeKey? {
+    private func cseKey(_ primitive: Primitive, _ ids: Operands) -> NodeKey? {
         switch primitive {
-        case .binary(let op): return NodeKey(.binary(op.rawValue), ids)
-        case .unary(let op): return NodeKey(.unary(op.rawValue), ids)
-        case .getIndex: return NodeKey(.getIndex, ids)
-        case .transpose: return NodeKey(.transpose, ids)
+        case .binary(let op): return NodeKey(Int(op.rawValue), ids)
+        case .unary(let op): return NodeKey(256 + Int(op.rawValue), ids)
+        case .getIndex: return NodeKey(Trace.getIndexKind, ids)
+        case .transpose: return NodeKey(Trace.transposeKind, ids)
         case .call(let b, let keywords) where isPure(b):
-            return NodeKey(.call(ObjectIdentifier(b), keywords), ids)
+            return NodeKey(Trace.callKind, ids, builtin: UInt(bitPattern: ObjectIdentifier(b)), keywords: keywordsIndex(keywords))
         default: return nil
         }
     }
@@ -350,12 +364,28 @@ public final class Trace {
     /// returns the result as a traced value (see the file comment).
     @discardableResult
     public func record(_ primitive: Primitive, _ operands: [Value], result: Value) -> Value {
-        let ids = operands.map { operand($0) }
-        return add(primitive, ids, result)
+        // Operand nodes in order (a constant operand may append a node), inline for one or two.
+        switch operands.count {
+        case 1:
+            return add(primitive, Operands(operand(operands[0])), result)
+        case 2:
+            let first = operand(operands[0])
+            return add(primitive, Operands(first, operand(operands[1])), result)
+        default:
+            return add(primitive, Operands(operands.map { operand($0) }), result)
+        }
+    }
+
+    /// `record` of two operands whose nodes the caller has looked up already
+    /// (nil for an operand the trace does not know as an array).
+    func record(_ primitive: Primitive, _ left: Value, _ leftNode: Int?, _ right: Value, _ rightNode: Int?,
+                result: Value) -> Value {
+        let first = leftNode ?? operand(left)
+        return add(primitive, Operands(first, rightNode ?? operand(right)), result)
     }
 
     /// Records a node over existing operand nodes.
-    func add(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
+    func add(_ primitive: Primitive, _ ids: Operands, _ result: Value) -> Value {
         let key = cseKey(primitive, ids)
         let hash = key?.hash ?? 0
         if let key, let n = pureNodes.find(key, hash: hash), case .array = nodes[n].value { return nodes[n].value }
@@ -364,7 +394,7 @@ public final class Trace {
         return value
     }
 
-    private func addNode(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
+    private func addNode(_ primitive: Primitive, _ ids: Operands, _ result: Value) -> Value {
         switch result {
         case .array(let a):
             // A result may be an operand's own object (`+x`): give the node its own.
@@ -387,7 +417,7 @@ public final class Trace {
             var items: [Value] = []
             for (k, item) in t.items.enumerated() {
                 let index = constant(.int(k))
-                items.append(add(.getIndex, [n, index], item))
+                items.append(add(.getIndex, Operands(n, index), item))
             }
             return .tuple(TupleObject(items))
         default:
@@ -398,7 +428,7 @@ public final class Trace {
     /// Records that the truth of traced `v` was `outcome`.
     public func guardTruth(_ v: Value, _ outcome: Bool) {
         guard let n = node(of: v) else { return }
-        guards.append(append(Node(primitive: .guardTruth(outcome), operands: [n], value: .bool(outcome), location: location)))
+        guards.append(append(Node(primitive: .guardTruth(outcome), operands: Operands(n), value: .bool(outcome), location: location)))
     }
 
     /// Records that traced `v` equalled `expected`.
@@ -408,7 +438,7 @@ public final class Trace {
 
     private func guardValue(_ n: Int, _ v: Value) {
         let expected = constant(v)
-        guards.append(append(Node(primitive: .guardEqual, operands: [n, expected], value: v, location: location)))
+        guards.append(append(Node(primitive: .guardEqual, operands: Operands(n, expected), value: v, location: location)))
     }
 
     private func append(_ node: Node) -> Int {
