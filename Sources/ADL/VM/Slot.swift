@@ -14,8 +14,10 @@
 /// `borrowedFunction` points at a FunctionObject WITHOUT owning a reference: it is the
 /// callee slot of a frame that CALL_GLOBAL_LK made, kept alive by its global (Globals
 /// retires, rather than releases, a function it overwrites while frames may run it).
+/// `traced` is a traced number of the autodiff scalar fast path (Trace+Scalars.swift):
+/// the payload names its trace and node, and owns nothing.
 enum SlotTag: UInt8 {
-    case undefined, none, bool, int, float, borrowedFunction
+    case undefined, none, bool, int, float, borrowedFunction, traced
     case array, string, tuple, list, record, function, builtin, boundMethod, cell, slice, iterator
 }
 
@@ -100,6 +102,7 @@ struct Slot {
         case .bool: return .bool(bits != 0)
         case .int: return .int(int)
         case .float: return .float(double)
+        case .traced: return Trace.value(ofLazySlot: bits)
         case .array: return .array(object(NDArray.self))
         case .string: return .string(object(StringObject.self))
         case .tuple: return .tuple(object(TupleObject.self))
