@@ -45,6 +45,8 @@ extension Trace {
     }
 
     /// The value of a `.traced` slot: its node's 0-d array (made now if lazy).
+    /// Out of line: Slot's conversions stay as small as they were.
+    @inline(never)
     static func value(ofLazySlot bits: UInt64) -> Value {
         guard let trace = live[UInt32(truncatingIfNeeded: bits >> 32)]?.takeUnretainedValue() else {
             // A lazy slot never outlives its trace (see STORE_GLOBAL); should one, it is no value.

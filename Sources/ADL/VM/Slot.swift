@@ -102,7 +102,8 @@ struct Slot {
         case .bool: return .bool(bits != 0)
         case .int: return .int(int)
         case .float: return .float(double)
-        case .traced: return Trace.value(ofLazySlot: bits)
+        // A traced number of autodiff's scalar fast path: its array, made out of line.
+        case .traced: return tracedSlotValue(bits)
         case .array: return .array(object(NDArray.self))
         case .string: return .string(object(StringObject.self))
         case .tuple: return .tuple(object(TupleObject.self))
@@ -140,4 +141,10 @@ struct Slot {
     @inline(__always) var iteratorObject: IteratorObject {
         Unmanaged<IteratorObject>.fromOpaque(pointer).takeUnretainedValue()
     }
+}
+
+/// The value of a `.traced` slot (see Trace+Scalars.swift).
+@inline(never)
+func tracedSlotValue(_ bits: UInt64) -> Value {
+    Trace.value(ofLazySlot: bits)
 }
