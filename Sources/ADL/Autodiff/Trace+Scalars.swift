@@ -145,6 +145,12 @@ extension Trace {
             if storage[n].isLazy { return slot(ofLazy: n) }
             if case .array(let a) = storage[n].value { return Slot(.array(a)) }
         }
+        if storage.count == storage.capacity && storage.count >= 512 {
+            // A long scalar loop: grow the nodes and the CSE table fourfold rather than
+            // twofold, so that fewer nodes and keys are copied and rehashed on the way.
+            storage.reserveCapacity(4 * storage.count)
+            pureNodes.reserveCapacity(3 * storage.count)
+        }
         let n = append(Node(primitive: primitive, operands: ids, value: .float(x), location: location, isLazy: true))
         lazyCount += 1
         pureNodes.set(key, hash: hash, n)
@@ -164,7 +170,8 @@ extension Trace {
 
     /// `f(a)` for a unary maths builtin of a traced number (as tracedCall).
     func scalarCall(_ builtin: BuiltinFunction, _ op: ElementwiseUnary, _ a: ScalarOperand) -> Slot? {
-        guard !op.yieldsBool, isPure(builtin) else { return nil }
+        // (The unary maths builtins of `scalarUnary` are all pure: no `isPure` lookup.)
+        guard !op.yieldsBool else { return nil }
         guard case .float(let x) = Library.scalarResult(op.apply(a.x), bool: false) else { return nil }
         let ids = Operands(a.node)
         let key = NodeKey(Trace.callKind, ids, builtin: UInt(bitPattern: ObjectIdentifier(builtin)), keywords: 0)
