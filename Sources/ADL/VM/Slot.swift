@@ -102,23 +102,32 @@ struct Slot {
         case .bool: return .bool(bits != 0)
         case .int: return .int(int)
         case .float: return .float(double)
-        // A traced number of autodiff's scalar fast path: its array, made out of line.
-        case .traced: return tracedSlotValue(bits)
         case .array: return .array(object(NDArray.self))
         case .string: return .string(object(StringObject.self))
         case .tuple: return .tuple(object(TupleObject.self))
         case .list: return .list(object(ListObject.self))
         case .record: return .record(object(RecordObject.self))
         case .function: return .function(object(FunctionObject.self))
-        case .borrowedFunction:
-            // The slot owns nothing: the value gets a reference of its own either way.
-            return .function(Unmanaged<FunctionObject>.fromOpaque(pointer).takeUnretainedValue())
+        case .borrowedFunction, .traced:
+            // The two kinds that own nothing, converted out of line through one call site
+            // (one call here keeps the common cases above free of a stack frame).
+            return Slot.unownedValue(tag, bits)
         case .builtin: return .builtin(object(BuiltinFunction.self))
         case .boundMethod: return .boundMethod(object(BoundMethod.self))
         case .cell: return .cell(object(CellObject.self))
         case .slice: return .slice(object(SliceObject.self))
         case .iterator: return .iterator(object(IteratorObject.self))
         }
+    }
+
+    /// The value of a slot that owns nothing: a `.borrowedFunction` (the value gets a
+    /// reference of its own) or a `.traced` number of autodiff's scalar fast path (its
+    /// 0-d array, see Trace+Scalars.swift).
+    @inline(never)
+    static func unownedValue(_ tag: SlotTag, _ bits: UInt64) -> Value {
+        if tag == .traced { return Trace.value(ofLazySlot: bits) }
+        let pointer = UnsafeMutableRawPointer(bitPattern: UInt(bits)).unsafelyUnwrapped
+        return .function(Unmanaged<FunctionObject>.fromOpaque(pointer).takeUnretainedValue())
     }
 
     /// The function object of a `.function` slot, without touching its reference count.
@@ -141,10 +150,4 @@ struct Slot {
     @inline(__always) var iteratorObject: IteratorObject {
         Unmanaged<IteratorObject>.fromOpaque(pointer).takeUnretainedValue()
     }
-}
-
-/// The value of a `.traced` slot (see Trace+Scalars.swift).
-@inline(never)
-func tracedSlotValue(_ bits: UInt64) -> Value {
-    Trace.value(ofLazySlot: bits)
 }
