@@ -36,6 +36,9 @@ final class Differentiator {
     /// that had been (when it was reused): for tests.
     private(set) var leanRuns = 0
     private(set) var deferredGraphs = 0
+    /// How many nodes the last trace's function recorded by the scalar fast
+    /// path (Trace+Scalars.swift) still held as numbers when it returned: for tests.
+    private(set) var lazyNodes = 0
     /// False makes every first call take the graph path (tests compare the two).
     var allowsLean = true
 
@@ -146,11 +149,7 @@ final class Differentiator {
     static let lazyLoweringLimit = 1 << 18
 
     static func heldElements(_ trace: Trace) -> Int {
-        var total = 0
-        for node in trace.nodes {
-            if case .array(let a) = node.value { total += a.count }
-        }
-        return total
+        trace.heldElements
     }
 
     /// The entry's compiled trace as a function, lowering it on first use.
@@ -381,6 +380,7 @@ final class Differentiator {
             }
         }
         let out = try vm.call(function, Arguments(traced, keywords: args.keywords))
+        lazyNodes = trace.lazyCount
         let ops = GradientOps(vm: vm)
 
         var seedValue: Value
@@ -452,7 +452,9 @@ final class Differentiator {
     private func leanGradients(_ trace: Trace, out: Value, inputs: [Int], outer: Trace?) -> [Value]? {
         guard allowsLean, mode == .gradient, outer == nil, let output = trace.node(of: out) else { return nil }
         for node in inputs {
-            guard node >= 0, case .array(let a) = trace.nodes[node].value, a.shape.isEmpty else { return nil }
+            // Read without `nodes`, which would make the fast path's lazy numbers arrays.
+            guard node >= 0, node < trace.storage.count, case .array(let a) = trace.storage[node].value,
+                  a.shape.isEmpty else { return nil }
         }
         guard let cotangents = LeanReverse.gradients(trace, output: output, inputs: inputs) else { return nil }
         return cotangents.map { .float($0 ?? 0) }

@@ -62,9 +62,12 @@ struct LeanReverse {
         case unsupported
     }
     /// Temporaries: value, and the `c * t` form (`t` the id, -1 when none).
-    private var tempValue: [Double] = []
-    private var tempFactor: [Double] = []
-    private var tempScaled: [Int32] = []
+    private struct Temp {
+        var x: Double
+        var factor: Double
+        var scaled: Int32
+    }
+    private var temps: [Temp] = []
 
     private init(trace: Trace, upTo output: Int) {
         self.trace = trace
@@ -75,27 +78,28 @@ struct LeanReverse {
         first = [Int32](repeating: -1, count: count)
         second = [Int32](repeating: -1, count: count)
         isNegation = [Bool](repeating: false, count: count)
-        tempValue.reserveCapacity(2 * count)
-        tempFactor.reserveCapacity(2 * count)
-        tempScaled.reserveCapacity(2 * count)
-        trace.nodes.withUnsafeBufferPointer { nodes in
+        temps.reserveCapacity(2 * count)
+        // The nodes' fields are read in place (copying a node would retain its parts).
+        // Lazy numbers of the scalar fast path (Trace+Scalars.swift) are traced numbers
+        // held as floats; reading `storage`, not `nodes`, leaves them lazy.
+        trace.storage.withUnsafeBufferPointer { nodes in
             for n in 0..<count {
-                let node = nodes[n]
-                if case .constant = node.primitive {
-                    switch node.value {
-                    case .float(let x): forwardValue[n] = x; forwardKind[n] = .float
-                    case .int(let i): forwardValue[n] = Double(i); forwardKind[n] = .number
-                    default: break
-                    }
-                } else if case .array(let a) = node.value, a.shape.isEmpty, !a.isBool {
+                let isConstant: Bool
+                if case .constant = nodes[n].primitive { isConstant = true } else { isConstant = false }
+                switch nodes[n].value {
+                case .float(let x) where nodes[n].isLazy: forwardValue[n] = x; forwardKind[n] = .traced
+                case .float(let x) where isConstant: forwardValue[n] = x; forwardKind[n] = .float
+                case .int(let i) where isConstant: forwardValue[n] = Double(i); forwardKind[n] = .number
+                case .array(let a) where !isConstant && a.shape.isEmpty && !a.isBool:
                     forwardValue[n] = a.data[0]
                     forwardKind[n] = .traced
+                default: break
                 }
-                let operands = node.operands
-                if operands.count > 0 { first[n] = Int32(operands[0]) }
-                if operands.count > 1 { second[n] = Int32(operands[1]) }
-                op[n] = LeanReverse.op(node.primitive, operandCount: operands.count)
-                if case .unary(.negate) = node.primitive { isNegation[n] = true }
+                let operandCount = nodes[n].operands.count
+                if operandCount > 0 { first[n] = Int32(nodes[n].operands[0]) }
+                if operandCount > 1 { second[n] = Int32(nodes[n].operands[1]) }
+                op[n] = LeanReverse.op(nodes[n].primitive, operandCount: operandCount)
+                if case .unary(.negate) = nodes[n].primitive { isNegation[n] = true }
             }
         }
     }
@@ -152,7 +156,7 @@ struct LeanReverse {
     /// The cotangents of `inputs` (nil where the output does not depend on
     /// one) for the seed 1 at `output`, or nil when the sweep does not apply.
     static func gradients(_ trace: Trace, output: Int, inputs: [Int]) -> [Double?]? {
-        guard output < trace.nodes.count else { return nil }
+        guard output < trace.storage.count else { return nil }
         var sweep = LeanReverse(trace: trace, upTo: output)
         return sweep.run(output: output, inputs: inputs)
     }
@@ -174,7 +178,7 @@ struct LeanReverse {
         }
         // Unsupported nodes may have more operands than the two kept: check them in full.
         if !manyOperands.isEmpty {
-            let nodes = trace.nodes
+            let nodes = trace.storage
             for n in 0..<count where !live[n] {
                 if nodes[n].operands.contains(where: { $0 < count && live[$0] }) { live[n] = true }
             }
@@ -253,17 +257,15 @@ struct LeanReverse {
 
     private func value(_ id: Int32) -> Double {
         let i = Int(id)
-        return i < forwardValue.count ? forwardValue[i] : tempValue[i - forwardValue.count]
+        return i < forwardValue.count ? forwardValue[i] : temps[i - forwardValue.count].x
     }
 
     // MARK: - GradientOps, for numbers
 
     /// A new traced temporary (a node the graph path would record).
     private mutating func temp(_ x: Double, factor: Double = 0, of t: Int32 = -1) -> V {
-        tempValue.append(x)
-        tempFactor.append(factor)
-        tempScaled.append(t)
-        return V(x: x, id: Int32(forwardValue.count + tempValue.count - 1))
+        temps.append(Temp(x: x, factor: factor, scaled: t))
+        return V(x: x, id: Int32(forwardValue.count + temps.count - 1))
     }
 
     /// `a op b` as VM.binary computes it; recorded (traced) when an operand is.
@@ -284,8 +286,8 @@ struct LeanReverse {
         let i = Int(v.id)
         if i >= forwardValue.count {
             let k = i - forwardValue.count
-            let t = tempScaled[k]
-            return t >= 0 ? (tempFactor[k], V(x: value(t), id: t)) : nil
+            let t = temps[k].scaled
+            return t >= 0 ? (temps[k].factor, V(x: value(t), id: t)) : nil
         }
         let l = Int(first[i]), r = Int(second[i])
         if isNegation[i] {

@@ -28,7 +28,7 @@ enum Lowering {
         while let n = work.popLast() {
             if needed[n] { continue }
             needed[n] = true
-            work.append(contentsOf: fused[n]?.operands ?? nodes[n].operands)
+            if let product = fused[n] { work.append(contentsOf: product.operands) } else { work.append(contentsOf: nodes[n].operands) }
         }
 
         var slotOf = [Int?](repeating: nil, count: nodes.count)

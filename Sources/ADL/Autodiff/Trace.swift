@@ -48,15 +48,30 @@ public enum Primitive {
 public final class Trace {
     public struct Node {
         public var primitive: Primitive
-        public var operands: [Int]
+        public var operands: Operands
         /// The concrete result (a traced NDArray for numeric results).
         public var value: Value
         public var location: SourceLocation?
+        /// A traced number recorded by the scalar fast path (Trace+Scalars.swift)
+        /// whose 0-d array is not made yet: `value` holds the number until then.
+        var isLazy = false
     }
 
-    public private(set) var nodes: [Node] = []
+    /// The nodes as recorded; the scalar fast path's numbers may still be lazy.
+    /// (Written only by Trace.swift and Trace+Scalars.swift.)
+    var storage: [Node] = []
+    /// Every node, each traced number a 0-d array (lazy ones are made here, once).
+    public var nodes: [Node] {
+        if lazyCount > 0 { materializeAll() }
+        return storage
+    }
     /// Traced NDArray objects by identity → their node.
-    private var nodeOf = NodeTable<ObjectIdentifier>()
+    var nodeOf = NodeTable<ObjectIdentifier>()
+    /// How many nodes are lazy (see Node.isLazy), and none below `firstLazy` is.
+    var lazyCount = 0
+    var firstLazy = 0
+    /// Names this trace in the slots of its lazy numbers (Trace+Scalars.swift).
+    let serial: UInt32
     /// Guard nodes, in the order they were recorded.
     public private(set) var guards: [Int] = []
     /// False when the function did something a compiled trace cannot repeat
@@ -87,8 +102,9 @@ public final class Trace {
         public var shape: [Int]
     }
     public private(set) var externals: [External] = []
-    private var externalOfGlobal: [Int: Int] = [:]
-    private var externalOfCell: [ObjectIdentifier: Int] = [:]
+    // By global slot and by cell (NodeTable: read on every LOAD_GLOBAL while tracing).
+    private var externalOfGlobal = NodeTable<Int>()
+    private var externalOfCell = NodeTable<ObjectIdentifier>()
     /// The trace that was active when this one started (a gradient inside a gradient).
     public let enclosing: Trace?
     /// Cells with a larger serial were made while tracing.
@@ -97,7 +113,11 @@ public final class Trace {
     public init(enclosing: Trace? = nil) {
         self.enclosing = enclosing
         cellSerial = CellObject.created
+        serial = Trace.newSerial()
+        Trace.register(self)
     }
+
+    deinit { Trace.unregister(serial) }
 
     /// The value the function sees when it reads a variable from outside.
     func readExternal(_ source: Source, _ v: Value) -> Value {
@@ -105,16 +125,16 @@ public final class Trace {
         if isTraced(v) { return v }
         let existing: Int?
         switch source {
-        case .global(let slot): existing = externalOfGlobal[slot]
+        case .global(let slot): existing = externalOfGlobal.find(slot, hash: NodeTable<Int>.mix(UInt(bitPattern: slot)))
         case .cell(let c): existing = externalOfCell[ObjectIdentifier(c)]
         }
         if let e = existing {
-            if externals[e].input != nil, let n = externalNode[e] { return nodes[n].value }
+            if externals[e].input != nil, let n = externalNode[e] { return storage[n].value }
             return v
         }
         let index = externals.count
         switch source {
-        case .global(let slot): externalOfGlobal[slot] = index
+        case .global(let slot): externalOfGlobal.set(slot, hash: NodeTable<Int>.mix(UInt(bitPattern: slot)), index)
         case .cell(let c): externalOfCell[ObjectIdentifier(c)] = index
         }
         var followed = false
@@ -202,7 +222,7 @@ public final class Trace {
             if let n = nodeOf[ObjectIdentifier(a)] { return n }
         case .tuple(let t) where isTraced(v):
             let items = t.items.map { operand($0) }
-            return append(Node(primitive: .tuple, operands: items, value: v, location: location))
+            return append(Node(primitive: .tuple, operands: Operands(items), value: v, location: location))
         default: break
         }
         return constant(v)
@@ -231,81 +251,123 @@ public final class Trace {
             if case .int(let i) = t.items[0] { key = .index(i) } else { key = nil }
         default: key = nil
         }
-        if let key, let n = constantNodes[key] { return n }
+        if let key, let n = constantNodes.find(key, hash: key.hash) { return n }
         let n = append(Node(primitive: .constant, operands: [], value: v, location: location))
-        if let key { constantNodes[key] = n }
+        if let key { constantNodes.set(key, hash: key.hash, n) }
         return n
     }
 
-    private enum ConstantKey: Hashable {
+    private enum ConstantKey: Equatable {
         case int(Int), float(UInt64), bool(Bool), nothing
         case slice(Int, Int, Int), index(Int)
+
+        /// For NodeTable: the case and its payload mixed.
+        var hash: Int {
+            let h: UInt
+            switch self {
+            case .int(let i): h = UInt(bitPattern: i) &* 8
+            case .float(let bits): h = UInt(bits) &* 8 &+ 1
+            case .bool(let b): h = b ? 10 : 18
+            case .nothing: h = 3
+            case .slice(let a, let b, let c):
+                h = ((UInt(bitPattern: a) &* 31 &+ UInt(bitPattern: b)) &* 31 &+ UInt(bitPattern: c)) &* 8 &+ 4
+            case .index(let i): h = UInt(bitPattern: i) &* 8 &+ 5
+            }
+            return NodeTable<ConstantKey>.mix(h)
+        }
     }
-    private var constantNodes: [ConstantKey: Int] = [:]
+    private var constantNodes = NodeTable<ConstantKey>()
 
     /// Common-subexpression elimination: a pure node already recorded with the
-    /// same primitive and operands.
-    private struct NodeKey: Equatable {
-        var kind: Kind
+    /// same primitive and operands. The key is plain data (no references to
+    /// retain when it is built, copied into the table or compared), because
+    /// one is made for every recorded operation.
+    struct NodeKey: Equatable {
+        /// The primitive (see `cseKey`): an operator's code, a tag, or a call.
+        var kind: Int
+        /// The builtin of a call (its object's address), 0 otherwise.
+        var builtin: UInt
+        /// A call's keyword names, as their index in `keywordLists`.
+        var keywords: Int
         // The operands inline (no array to allocate and hash for the usual one
         // to three), the rest in `more`; -1 where there is no operand.
         var first: Int, second: Int, third: Int
-        var more: [Int]
+        /// Operands past the third, as their index in `Trace.wideOperands` (-1: none).
+        var more: Int
 
-        init(_ kind: Kind, _ ids: [Int]) {
+        /// The key of `ids` (3 or fewer operands; see `Trace.nodeKey` for more).
+        init(_ kind: Int, _ ids: Operands, builtin: UInt = 0, keywords: Int = 0, more: Int = -1) {
             self.kind = kind
-            first = ids.count > 0 ? ids[0] : -1
-            second = ids.count > 1 ? ids[1] : -1
-            third = ids.count > 2 ? ids[2] : -1
-            more = ids.count > 3 ? Array(ids[3...]) : []
+            self.builtin = builtin
+            self.keywords = keywords
+            let count = ids.count
+            first = count > 0 ? ids[0] : -1
+            second = count > 1 ? ids[1] : -1
+            third = count > 2 ? ids[2] : -1
+            self.more = more
         }
 
-        /// For NodeTable: the operands and the kind's tag mixed (keyword names only by count).
+        /// For NodeTable: the operands, the kind, the builtin and its keywords mixed.
         var hash: Int {
             var h = UInt(bitPattern: first) &* 31 &+ UInt(bitPattern: second)
             h = h &* 31 &+ UInt(bitPattern: third)
-            h = h &* 31 &+ UInt(bitPattern: more.count)
-            for m in more { h = h &* 31 &+ UInt(bitPattern: m) }
-            switch kind {
-            case .binary(let op): h = h &* 31 &+ UInt(op)
-            case .unary(let op): h = h &* 31 &+ 256 &+ UInt(op)
-            case .getIndex: h = h &* 31 &+ 512
-            case .transpose: h = h &* 31 &+ 513
-            case .call(let b, let keywords): h = (h &* 31 &+ (UInt(bitPattern: b) >> 4)) &* 31 &+ UInt(bitPattern: keywords.count)
-            }
+            h = h &* 31 &+ UInt(bitPattern: more)
+            h = h &* 31 &+ UInt(bitPattern: kind)
+            h = (h &* 31 &+ (builtin >> 4)) &* 31 &+ UInt(bitPattern: keywords)
             return NodeTable<NodeKey>.mix(h)
         }
     }
-    private enum Kind: Equatable {
-        case binary(UInt8), unary(UInt8), getIndex, transpose
-        case call(ObjectIdentifier, [String])
+    /// `NodeKey.kind` of the primitives other than operators (whose codes are below 512).
+    static let getIndexKind = 512, transposeKind = 513, callKind = 514
+    /// The keyword-name lists of recorded calls (index 0: none), for `NodeKey.keywords`.
+    private var keywordLists: [[String]] = [[]]
+
+    private func keywordsIndex(_ names: [String]) -> Int {
+        if names.isEmpty { return 0 }
+        if let k = keywordLists.firstIndex(of: names) { return k }
+        keywordLists.append(names)
+        return keywordLists.count - 1
     }
-    private var pureNodes = NodeTable<NodeKey>()
+    var pureNodes = NodeTable<NodeKey>()
 
     /// Room for `count` more nodes, so that a long reverse pass does not keep
     /// growing (and rehashing) the tables.
     func reserveCapacity(_ count: Int) {
-        nodes.reserveCapacity(nodes.count + count)
+        storage.reserveCapacity(storage.count + count)
         nodeOf.reserveCapacity(count)
         pureNodes.reserveCapacity(count)
     }
 
-    private func cseKey(_ primitive: Primitive, _ ids: [Int]) -> NodeKey? {
+    private func cseKey(_ primitive: Primitive, _ ids: Operands) -> NodeKey? {
+        // Operands past the third, interned: equal lists get equal indices.
+        var more = -1
+        if ids.count > 3 {
+            let rest = Array(ids[3...])
+            if let k = wideOperandIndex[rest] {
+                more = k
+            } else {
+                more = wideOperandIndex.count
+                wideOperandIndex[rest] = more
+            }
+        }
         switch primitive {
-        case .binary(let op): return NodeKey(.binary(op.rawValue), ids)
-        case .unary(let op): return NodeKey(.unary(op.rawValue), ids)
-        case .getIndex: return NodeKey(.getIndex, ids)
-        case .transpose: return NodeKey(.transpose, ids)
+        case .binary(let op): return NodeKey(Int(op.rawValue), ids, more: more)
+        case .unary(let op): return NodeKey(256 + Int(op.rawValue), ids, more: more)
+        case .getIndex: return NodeKey(Trace.getIndexKind, ids, more: more)
+        case .transpose: return NodeKey(Trace.transposeKind, ids, more: more)
         case .call(let b, let keywords) where isPure(b):
-            return NodeKey(.call(ObjectIdentifier(b), keywords), ids)
+            return NodeKey(Trace.callKind, ids, builtin: UInt(bitPattern: ObjectIdentifier(b)),
+                           keywords: keywordsIndex(keywords), more: more)
         default: return nil
         }
     }
+    /// The operand lists past the third of the nodes with more than three (see NodeKey.more).
+    private var wideOperandIndex: [[Int]: Int] = [:]
 
     /// Per builtin (by identity): 1 when pure, 0 when not (see `pure`).
     private var purity = NodeTable<ObjectIdentifier>()
 
-    private func isPure(_ b: BuiltinFunction) -> Bool {
+    func isPure(_ b: BuiltinFunction) -> Bool {
         let id = ObjectIdentifier(b)
         if let known = purity[id] { return known == 1 }
         let pure = Trace.pure(b.name)
@@ -350,21 +412,40 @@ public final class Trace {
     /// returns the result as a traced value (see the file comment).
     @discardableResult
     public func record(_ primitive: Primitive, _ operands: [Value], result: Value) -> Value {
-        let ids = operands.map { operand($0) }
-        return add(primitive, ids, result)
+        // Operand nodes in order (a constant operand may append a node), inline for one or two.
+        switch operands.count {
+        case 1:
+            return add(primitive, Operands(operand(operands[0])), result)
+        case 2:
+            let first = operand(operands[0])
+            return add(primitive, Operands(first, operand(operands[1])), result)
+        default:
+            return add(primitive, Operands(operands.map { operand($0) }), result)
+        }
+    }
+
+    /// `record` of two operands whose nodes the caller has looked up already
+    /// (nil for an operand the trace does not know as an array).
+    func record(_ primitive: Primitive, _ left: Value, _ leftNode: Int?, _ right: Value, _ rightNode: Int?,
+                result: Value) -> Value {
+        let first = leftNode ?? operand(left)
+        return add(primitive, Operands(first, rightNode ?? operand(right)), result)
     }
 
     /// Records a node over existing operand nodes.
-    func add(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
+    func add(_ primitive: Primitive, _ ids: Operands, _ result: Value) -> Value {
         let key = cseKey(primitive, ids)
         let hash = key?.hash ?? 0
-        if let key, let n = pureNodes.find(key, hash: hash), case .array = nodes[n].value { return nodes[n].value }
+        if let key, let n = pureNodes.find(key, hash: hash) {
+            if storage[n].isLazy { materialize(n) }
+            if case .array = storage[n].value { return storage[n].value }
+        }
         let value = addNode(primitive, ids, result)
         if let key, let n = node(of: value) { pureNodes.set(key, hash: hash, n) }
         return value
     }
 
-    private func addNode(_ primitive: Primitive, _ ids: [Int], _ result: Value) -> Value {
+    private func addNode(_ primitive: Primitive, _ ids: Operands, _ result: Value) -> Value {
         switch result {
         case .array(let a):
             // A result may be an operand's own object (`+x`): give the node its own.
@@ -387,7 +468,7 @@ public final class Trace {
             var items: [Value] = []
             for (k, item) in t.items.enumerated() {
                 let index = constant(.int(k))
-                items.append(add(.getIndex, [n, index], item))
+                items.append(add(.getIndex, Operands(n, index), item))
             }
             return .tuple(TupleObject(items))
         default:
@@ -398,7 +479,7 @@ public final class Trace {
     /// Records that the truth of traced `v` was `outcome`.
     public func guardTruth(_ v: Value, _ outcome: Bool) {
         guard let n = node(of: v) else { return }
-        guards.append(append(Node(primitive: .guardTruth(outcome), operands: [n], value: .bool(outcome), location: location)))
+        guards.append(append(Node(primitive: .guardTruth(outcome), operands: Operands(n), value: .bool(outcome), location: location)))
     }
 
     /// Records that traced `v` equalled `expected`.
@@ -408,12 +489,12 @@ public final class Trace {
 
     private func guardValue(_ n: Int, _ v: Value) {
         let expected = constant(v)
-        guards.append(append(Node(primitive: .guardEqual, operands: [n, expected], value: v, location: location)))
+        guards.append(append(Node(primitive: .guardEqual, operands: Operands(n, expected), value: v, location: location)))
     }
 
-    private func append(_ node: Node) -> Int {
-        nodes.append(node)
-        return nodes.count - 1
+    func append(_ node: Node) -> Int {
+        storage.append(node)
+        return storage.count - 1
     }
 
     /// The concrete value of a traced value as a plain value the trace does not

@@ -14,8 +14,10 @@
 /// `borrowedFunction` points at a FunctionObject WITHOUT owning a reference: it is the
 /// callee slot of a frame that CALL_GLOBAL_LK made, kept alive by its global (Globals
 /// retires, rather than releases, a function it overwrites while frames may run it).
+/// `traced` is a traced number of the autodiff scalar fast path (Trace+Scalars.swift):
+/// the payload names its trace and node, and owns nothing.
 enum SlotTag: UInt8 {
-    case undefined, none, bool, int, float, borrowedFunction
+    case undefined, none, bool, int, float, borrowedFunction, traced
     case array, string, tuple, list, record, function, builtin, boundMethod, cell, slice, iterator
 }
 
@@ -106,15 +108,26 @@ struct Slot {
         case .list: return .list(object(ListObject.self))
         case .record: return .record(object(RecordObject.self))
         case .function: return .function(object(FunctionObject.self))
-        case .borrowedFunction:
-            // The slot owns nothing: the value gets a reference of its own either way.
-            return .function(Unmanaged<FunctionObject>.fromOpaque(pointer).takeUnretainedValue())
+        case .borrowedFunction, .traced:
+            // The two kinds that own nothing, converted out of line through one call site
+            // (one call here keeps the common cases above free of a stack frame).
+            return Slot.unownedValue(tag, bits)
         case .builtin: return .builtin(object(BuiltinFunction.self))
         case .boundMethod: return .boundMethod(object(BoundMethod.self))
         case .cell: return .cell(object(CellObject.self))
         case .slice: return .slice(object(SliceObject.self))
         case .iterator: return .iterator(object(IteratorObject.self))
         }
+    }
+
+    /// The value of a slot that owns nothing: a `.borrowedFunction` (the value gets a
+    /// reference of its own) or a `.traced` number of autodiff's scalar fast path (its
+    /// 0-d array, see Trace+Scalars.swift).
+    @inline(never)
+    static func unownedValue(_ tag: SlotTag, _ bits: UInt64) -> Value {
+        if tag == .traced { return Trace.value(ofLazySlot: bits) }
+        let pointer = UnsafeMutableRawPointer(bitPattern: UInt(bits)).unsafelyUnwrapped
+        return .function(Unmanaged<FunctionObject>.fromOpaque(pointer).takeUnretainedValue())
     }
 
     /// The function object of a `.function` slot, without touching its reference count.

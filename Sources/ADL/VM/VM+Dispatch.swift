@@ -97,6 +97,8 @@ extension VM {
                     VM.push(stack, &sp, pushed)
                 case .storeGlobal:
                     sp -= 1
+                    // A traced number of the scalar fast path becomes its array: globals outlive traces.
+                    if stack[sp].tag == .traced { stack[sp] = Slot(stack[sp].value()) }
                     let old = globals.slots[Int(ins.pointee.a)]
                     globals.slots[Int(ins.pointee.a)] = stack[sp]
                     releaseGlobal(old)
@@ -131,8 +133,13 @@ extension VM {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.pointee.op, l.take(), r.take())
-                        VM.push(stack, &sp, Slot(v))
+                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.op, l, r) {
+                            l.release(); r.release()
+                            VM.push(stack, &sp, v)
+                        } else {
+                            let v = try binary(ins.pointee.op, l.take(), r.take())
+                            VM.push(stack, &sp, Slot(v))
+                        }
                     }
                 case .binaryReturn:
                     // Fused BINARY sub; RETURN (see Peephole.swift): a scalar result is returned here.
@@ -146,8 +153,13 @@ extension VM {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.pointee.sub, l.take(), r.take())
-                        VM.push(stack, &sp, Slot(v))
+                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.sub, l, r) {
+                            l.release(); r.release()
+                            VM.push(stack, &sp, v)
+                        } else {
+                            let v = try binary(ins.pointee.sub, l.take(), r.take())
+                            VM.push(stack, &sp, Slot(v))
+                        }
                     }
                 case .isSame, .isNotSame:
                     let r = VM.pop(stack, &sp)
@@ -278,8 +290,13 @@ extension VM {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.pointee.sub, l.take(), r.take())
-                        VM.push(stack, &sp, Slot(v))
+                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.sub, l, r) {
+                            l.release(); r.release()
+                            VM.push(stack, &sp, v)
+                        } else {
+                            let v = try binary(ins.pointee.sub, l.take(), r.take())
+                            VM.push(stack, &sp, Slot(v))
+                        }
                     }
                 case .binaryLocalStack:
                     let l = slots[Int(ins.pointee.a)]
@@ -291,8 +308,13 @@ extension VM {
                         sp -= 1
                         self.sp = sp
                         frames.topIP = ip
-                        let v = try binary(ins.pointee.sub, l.value(), r.take())
-                        VM.push(stack, &sp, Slot(v))
+                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.sub, l, r) {
+                            r.release()
+                            VM.push(stack, &sp, v)
+                        } else {
+                            let v = try binary(ins.pointee.sub, l.value(), r.take())
+                            VM.push(stack, &sp, Slot(v))
+                        }
                     }
                 case .binaryLocalConst, .binaryLocalLocal, .binaryStackConst, .binaryStackLocal:
                     let op = ins.pointee.sub
@@ -318,9 +340,14 @@ extension VM {
                         if fromStack { sp -= 1 }
                         self.sp = sp
                         frames.topIP = ip
-                        let left = fromStack ? l.take() : l.value()
-                        let v = try binary(op, left, r.value())
-                        VM.push(stack, &sp, Slot(v))
+                        if activeTrace != nil, let v = tracedScalarBinary(op, l, r) {
+                            if fromStack { l.release() }
+                            VM.push(stack, &sp, v)
+                        } else {
+                            let left = fromStack ? l.take() : l.value()
+                            let v = try binary(op, left, r.value())
+                            VM.push(stack, &sp, Slot(v))
+                        }
                     }
                 case .updateLocalConst, .updateLocalLocal:
                     // Fused BINARY_LK/LL A B sub; BINARY_LS C sub2; STORE_LOCAL C (see Peephole.swift).
@@ -826,6 +853,7 @@ extension VM {
     func slowBinary(_ op: OpCode, _ l: Slot, _ r: Slot, sp: Int, ip: Int) throws -> Slot {
         self.sp = sp
         frames.topIP = ip
+        if activeTrace != nil, let v = tracedScalarBinary(op, l, r) { return v }
         return Slot(try binary(op, l.value(), r.value()))
     }
 

@@ -96,14 +96,21 @@ extension VM {
     /// An operation with at least one array operand.
     func arrayBinary(_ op: OpCode, _ l: consuming Value, _ r: consuming Value) throws -> Value {
         // MARK: Autodiff recording hook (one branch when off)
-        if let trace = activeTrace, trace.isTraced(l) || trace.isTraced(r) {
-            let left = l, right = r
-            noteLocation(trace)
-            // Traced numbers are 0-d arrays: compute them as numbers (the scalar rules are NumPy's too).
-            if let x = VM.scalarOperand(left), let y = VM.scalarOperand(right), op != .matmul {
-                return trace.record(.binary(op), [left, right], result: try binary(op, x, y))
+        if let trace = activeTrace {
+            // Each operand's node is looked up once, here, and handed to the recording.
+            let leftNode = trace.node(of: l), rightNode = trace.node(of: r)
+            if leftNode != nil || rightNode != nil || trace.isTraced(l) || trace.isTraced(r) {
+                let left = l, right = r
+                noteLocation(trace)
+                let result: Value
+                // Traced numbers are 0-d arrays: compute them as numbers (the scalar rules are NumPy's too).
+                if let x = VM.scalarOperand(left), let y = VM.scalarOperand(right), op != .matmul {
+                    result = try binary(op, x, y)
+                } else {
+                    result = try untracedArrayBinary(op, left, right)
+                }
+                return trace.record(.binary(op), left, leftNode, right, rightNode, result: result)
             }
-            return trace.record(.binary(op), [left, right], result: try untracedArrayBinary(op, left, right))
         }
         return try untracedArrayBinary(op, l, r)
     }

@@ -163,6 +163,14 @@ public final class VM {
         }
         switch calleeSlot.value() {
         case .builtin(let builtin):
+            // MARK: Autodiff scalar fast path (one branch when not tracing)
+            if activeTrace != nil, argc == 1, keywordNames.isEmpty,
+               let result = tracedScalarCall(builtin, stack[sp - 1]) {
+                sp -= 1
+                stack[sp].release()
+                replaceCallee(at: calleeIndex, with: result)
+                return false
+            }
             let args = collectArguments(argc: argc, keywordNames: keywordNames)
             if let trace = activeTrace, !builtin.tracesItself, trace.isTraced(args) {
                 replaceCallee(at: calleeIndex, with: try tracedCall(trace, builtin, args))
@@ -189,8 +197,13 @@ public final class VM {
     /// Puts a builtin's result where its callee was (the arguments are already gone).
     @inline(__always)
     private func replaceCallee(at index: Int, with result: Value) {
+        replaceCallee(at: index, with: Slot(result))
+    }
+
+    @inline(__always)
+    private func replaceCallee(at index: Int, with result: Slot) {
         let old = stack[index]
-        stack[index] = Slot(result)
+        stack[index] = result
         old.release()
     }
 
