@@ -204,8 +204,12 @@ struct GradientOps {
     }
 
     func shape(_ v: Value) -> [Int] {
-        if case .array(let a) = v { return a.shape }
-        return []
+        switch v {
+        case .array(let a): return a.shape
+        // A tuple or list operand stands for the array NumPy makes of it (`sum((a, b))`).
+        case .tuple, .list: return (try? Coerce.array(v).shape) ?? []
+        default: return []
+        }
     }
 
     func isScalar(_ v: Value) -> Bool { shape(v).isEmpty }

@@ -61,8 +61,16 @@ enum Rules {
             // out = [a0, a1, ...] stacked on a new first axis: d(a_k) = g[k].
             return try x.indices.map { k in try ops.sumTo(try ops.vm.getIndex(g, [.int(k)]), ops.shape(x[k])) }
         case .tuple:
-            guard case .tuple(let t) = g else { return x.map { _ in nil } }
-            return t.items.map { if case .none = $0 { return nil } else { return $0 } }
+            // Used as a tuple (unpacked, returned): each item gets its own cotangent.
+            if case .tuple(let t) = g {
+                return t.items.map { if case .none = $0 { return nil } else { return $0 } }
+            }
+            // Used as the array it stands for (`sum((a, b))`, `array((a, b))`): the items
+            // were stacked on a new first axis, so d(a_k) = g[k], as for a list display.
+            guard case .array(let ga) = g, ga.shape.first == x.count else { return x.map { _ in nil } }
+            return try x.indices.map { k in
+                wanted[k] ? try ops.sumTo(try ops.vm.getIndex(g, [.int(k)]), ops.shape(x[k])) : nil
+            }
         }
     }
 
@@ -376,8 +384,12 @@ enum Rules {
     }
 
     static func sizeOf(_ v: Value) -> Int {
-        if case .array(let a) = v { return a.count }
-        return 1
+        switch v {
+        case .array(let a): return a.count
+        // A tuple or list operand stands for the array NumPy makes of it.
+        case .tuple, .list: return (try? Coerce.array(v).count) ?? 1
+        default: return 1
+        }
     }
 
     static func isNone(_ v: Value) -> Bool {
