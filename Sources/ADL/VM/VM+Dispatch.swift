@@ -133,13 +133,7 @@ extension VM {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.op, l, r) {
-                            l.release(); r.release()
-                            VM.push(stack, &sp, v)
-                        } else {
-                            let v = try binary(ins.pointee.op, l.take(), r.take())
-                            VM.push(stack, &sp, Slot(v))
-                        }
+                        VM.push(stack, &sp, try slowBinary(slots: ins.pointee.op, l, r, ownsLeft: true, ownsRight: true))
                     }
                 case .binaryReturn:
                     // Fused BINARY sub; RETURN (see Peephole.swift): a scalar result is returned here.
@@ -153,13 +147,7 @@ extension VM {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.sub, l, r) {
-                            l.release(); r.release()
-                            VM.push(stack, &sp, v)
-                        } else {
-                            let v = try binary(ins.pointee.sub, l.take(), r.take())
-                            VM.push(stack, &sp, Slot(v))
-                        }
+                        VM.push(stack, &sp, try slowBinary(slots: ins.pointee.sub, l, r, ownsLeft: true, ownsRight: true))
                     }
                 case .isSame, .isNotSame:
                     let r = VM.pop(stack, &sp)
@@ -290,13 +278,7 @@ extension VM {
                         sp -= 2
                         self.sp = sp
                         frames.topIP = ip
-                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.sub, l, r) {
-                            l.release(); r.release()
-                            VM.push(stack, &sp, v)
-                        } else {
-                            let v = try binary(ins.pointee.sub, l.take(), r.take())
-                            VM.push(stack, &sp, Slot(v))
-                        }
+                        VM.push(stack, &sp, try slowBinary(slots: ins.pointee.sub, l, r, ownsLeft: true, ownsRight: true))
                     }
                 case .binaryLocalStack:
                     let l = slots[Int(ins.pointee.a)]
@@ -308,13 +290,7 @@ extension VM {
                         sp -= 1
                         self.sp = sp
                         frames.topIP = ip
-                        if activeTrace != nil, let v = tracedScalarBinary(ins.pointee.sub, l, r) {
-                            r.release()
-                            VM.push(stack, &sp, v)
-                        } else {
-                            let v = try binary(ins.pointee.sub, l.value(), r.take())
-                            VM.push(stack, &sp, Slot(v))
-                        }
+                        VM.push(stack, &sp, try slowBinary(slots: ins.pointee.sub, l, r, ownsLeft: false, ownsRight: true))
                     }
                 case .binaryLocalConst, .binaryLocalLocal, .binaryStackConst, .binaryStackLocal:
                     let op = ins.pointee.sub
@@ -340,14 +316,7 @@ extension VM {
                         if fromStack { sp -= 1 }
                         self.sp = sp
                         frames.topIP = ip
-                        if activeTrace != nil, let v = tracedScalarBinary(op, l, r) {
-                            if fromStack { l.release() }
-                            VM.push(stack, &sp, v)
-                        } else {
-                            let left = fromStack ? l.take() : l.value()
-                            let v = try binary(op, left, r.value())
-                            VM.push(stack, &sp, Slot(v))
-                        }
+                        VM.push(stack, &sp, try slowBinary(slots: op, l, r, ownsLeft: fromStack, ownsRight: false))
                     }
                 case .updateLocalConst, .updateLocalLocal:
                     // Fused BINARY_LK/LL A B sub; BINARY_LS C sub2; STORE_LOCAL C (see Peephole.swift).
@@ -855,6 +824,21 @@ extension VM {
         frames.topIP = ip
         if activeTrace != nil, let v = tracedScalarBinary(op, l, r) { return v }
         return Slot(try binary(op, l.value(), r.value()))
+    }
+
+    /// The slow path of the binary opcodes, out of line so the dispatch loop stays
+    /// small: `l op r` as a new slot, traced numbers first (autodiff's scalar fast
+    /// path). An owned operand's reference is consumed, a borrowed one (a local) copied.
+    @inline(never)
+    func slowBinary(slots op: OpCode, _ l: Slot, _ r: Slot, ownsLeft: Bool, ownsRight: Bool) throws -> Slot {
+        if activeTrace != nil, let v = tracedScalarBinary(op, l, r) {
+            if ownsLeft { l.release() }
+            if ownsRight { r.release() }
+            return v
+        }
+        let left = ownsLeft ? l.take() : l.value()
+        let right = ownsRight ? r.take() : r.value()
+        return Slot(try binary(op, left, right))
     }
 
     // MARK: - Error helpers (cold)
