@@ -50,16 +50,11 @@ final class FusedJITTests: XCTestCase {
 
     // MARK: - Random programs
 
-    /// splitmix64: a fixed-seed generator, so a failure reproduces.
+    /// A fixed-seed generator (SplitMix64), so a failure reproduces.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var bits: SplitMix64
+        init(state: UInt64) { bits = SplitMix64(state: state) }
+        mutating func next() -> UInt64 { bits.next() }
         mutating func int(_ range: ClosedRange<Int>) -> Int {
             range.lowerBound + Int(next() % UInt64(range.count))
         }

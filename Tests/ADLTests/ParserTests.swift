@@ -669,17 +669,6 @@ final class ParserTests: XCTestCase {
 
     // MARK: - Robustness
 
-    /// A reproducible generator (SplitMix64), so a failure can be replayed.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     func testRandomMutationsNeverCrash() {
         let samples = [
@@ -709,7 +698,7 @@ final class ParserTests: XCTestCase {
         let junk = ["(", ")", "[", "]", "{", "}", ":", "\n", "    ", "\t", "'", "\"", "'''", "f'{", "}", "\\",
                     "#", ",", "=", "**", "lambda", "if", "else", "def", "not", "$", "!", "1_", "0x", ".", "é", "\r",
                     "\u{0}", "@", ";", "->", ":=", "...", "return", "for", "in"]
-        var random = SplitMix(state: 20_240_601)
+        var random = SplitMix64(state: 20_240_601)
         for iteration in 0..<2000 {
             var text = Array(samples[iteration % samples.count].unicodeScalars)
             for _ in 0..<Int.random(in: 1...4, using: &random) {
