@@ -23,6 +23,8 @@ struct SymbolicGradient {
     /// The traced function's parameter names, by argument position.
     let parameters: [String]
     private var forward: [Int: Sym] = [:]
+    /// How many `sym` calls are under way (each follows an operand one level down).
+    private var depth = 0
 
     init(trace: Trace, vm: VM, parameters: [String]) {
         self.trace = trace
@@ -42,10 +44,19 @@ struct SymbolicGradient {
     /// The expression of node `n`.
     mutating func sym(_ n: Int) throws -> Sym {
         if let s = forward[n] { return s }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > SymbolicGradient.maximumDepth { throw tooLarge("nested over \(SymbolicGradient.maximumDepth) operations deep", n) }
         let s = try checked(try build(n), n)
         forward[n] = s
         return s
     }
+
+    /// The deepest chain of operations the printer follows from the result back to
+    /// the arguments (a loop of 10000 steps makes a chain of 10000 or more). Building,
+    /// simplifying and printing recurse along it, so a longer chain would overflow the
+    /// stack (a crash the fuzzer found); past it the gradient is too large to print.
+    static let maximumDepth = 1000
 
     /// The printer simplifies trees, not graphs: past this many nodes (a loop
     /// squaring its value, say) a gradient is too large to print.
@@ -53,10 +64,14 @@ struct SymbolicGradient {
 
     private func checked(_ s: Sym, _ n: Int) throws -> Sym {
         guard s.treeSize > SymbolicGradient.maximumTreeSize else { return s }
-        var e = ADLError(.value, "the gradient is too large to print (an expression of over \(SymbolicGradient.maximumTreeSize) operations here)",
+        throw tooLarge("of over \(SymbolicGradient.maximumTreeSize) operations", n)
+    }
+
+    private func tooLarge(_ what: String, _ n: Int) -> ADLError {
+        var e = ADLError(.value, "the gradient is too large to print (an expression \(what) here)",
                          at: trace.nodes[n].location ?? .unknown, in: nil)
         e.notes.append("dis(grad(f), x) shows the gradient's bytecode")
-        throw e
+        return e
     }
 
     private func shape(_ n: Int) -> [Int] {
