@@ -97,15 +97,10 @@ extension VM {
     func arrayBinary(_ op: OpCode, _ l: consuming Value, _ r: consuming Value) throws -> Value {
         // MARK: Autodiff recording hook (one branch when off)
         if let trace = activeTrace {
-            var left = copy l, right = copy r
-            // A tuple or list holding traced numbers is used as the array it stands for
-            // (`(x, 2 * x) * w`): stack it first, as a list display, so its items get
-            // their gradients (d item_k = g[k]) rather than none.
-            if left.isSequence, trace.isTraced(left) { left = try tracedSequenceArray(left) }
-            if right.isSequence, trace.isTraced(right) { right = try tracedSequenceArray(right) }
             // Each operand's node is looked up once, here, and handed to the recording.
-            let leftNode = trace.node(of: left), rightNode = trace.node(of: right)
-            if leftNode != nil || rightNode != nil || trace.isTraced(left) || trace.isTraced(right) {
+            let leftNode = trace.node(of: l), rightNode = trace.node(of: r)
+            if leftNode != nil || rightNode != nil || trace.isTraced(l) || trace.isTraced(r) {
+                let left = l, right = r
                 noteLocation(trace)
                 let result: Value
                 // Traced numbers are 0-d arrays: compute them as numbers (the scalar rules are NumPy's too).
@@ -118,27 +113,6 @@ extension VM {
             }
         }
         return try untracedArrayBinary(op, l, r)
-    }
-
-    /// The array a traced tuple or list stands for in arithmetic, recorded as a
-    /// list display of its items; the sequence itself when its items do not stack
-    /// (nested sequences, strings: the untraced path then says what is wrong).
-    func tracedSequenceArray(_ v: Value) throws -> Value {
-        let items: [Value]
-        switch v {
-        case .tuple(let t): items = t.items
-        case .list(let l): items = l.items
-        default: return v
-        }
-        for item in items {
-            switch item {
-            case .array, .float, .int, .bool: continue
-            default: return v
-            }
-        }
-        let stacked = try display(items)
-        if case .array = stacked { return stacked }
-        return v
     }
 
     /// A float for a float or a 0-d float array (a traced number), nil otherwise.

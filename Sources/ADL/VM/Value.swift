@@ -234,14 +234,6 @@ extension Value {
         return false
     }
 
-    /// A tuple or a list.
-    public var isSequence: Bool {
-        switch self {
-        case .tuple, .list: return true
-        default: return false
-        }
-    }
-
     public var isNone: Bool {
         if case .none = self { return true }
         return false
