@@ -56,10 +56,37 @@ extension UnaryKernel {
     @inline(__always) static func f(_ x: Double) -> Double { op.apply(x) }
 }
 
-enum AddK: BinaryKernel { static var op: ElementwiseBinary { .add } }
-enum SubK: BinaryKernel { static var op: ElementwiseBinary { .sub } }
-enum MulK: BinaryKernel { static var op: ElementwiseBinary { .mul } }
-enum DivK: BinaryKernel { static var op: ElementwiseBinary { .div } }
+/// The four arithmetic operators run their rows through CSupport's SIMD loop
+/// (AVX2/AVX-512 where the CPU has them; the Swift loop above only gets SSE2):
+/// the same one IEEE operation per element, so the same bits.
+protocol ArithmeticKernel: BinaryKernel {
+    static var code: Int32 { get }
+}
+
+extension ArithmeticKernel {
+    @inline(__always)
+    static func row(_ a: UnsafePointer<Double>, _ stepA: Int, _ b: UnsafePointer<Double>, _ stepB: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        adl_arith_row(code, a, stepA, b, stepB, out, n)
+    }
+}
+
+enum AddK: ArithmeticKernel {
+    static var op: ElementwiseBinary { .add }
+    static var code: Int32 { Int32(ADL_FUSED_ADD.rawValue) }
+}
+enum SubK: ArithmeticKernel {
+    static var op: ElementwiseBinary { .sub }
+    static var code: Int32 { Int32(ADL_FUSED_SUB.rawValue) }
+}
+enum MulK: ArithmeticKernel {
+    static var op: ElementwiseBinary { .mul }
+    static var code: Int32 { Int32(ADL_FUSED_MUL.rawValue) }
+}
+enum DivK: ArithmeticKernel {
+    static var op: ElementwiseBinary { .div }
+    static var code: Int32 { Int32(ADL_FUSED_DIV.rawValue) }
+}
 enum FloorDivK: BinaryKernel { static var op: ElementwiseBinary { .floorDiv } }
 enum ModK: BinaryKernel { static var op: ElementwiseBinary { .mod } }
 /// np.power: with one exponent for the whole array (a number, or a one-element

@@ -1,11 +1,13 @@
 // INDEX_ADD: the CALL 3 of `index_add` in compiled gradient code (Lowering),
-// the scatter-add that the gradient of `x[i]` is made of. When the array is a
-// float array that only the stack references (LOAD_LOCAL_MOVE handed it over,
-// see Lowering+Moves.swift), the index is one element and the value a number,
-// the value is added in place: no copy, no argument binding. Anything else
-// (traced values, a shared or bool array, slices, arrays of values, an index
-// out of range) runs as the CALL it stands for, with index_add's results and
-// errors.
+// the scatter-add that the gradient of `x[i]` and `x[a:b]` is made of. When the
+// array is a float array that only the stack references (LOAD_LOCAL_MOVE handed
+// it over, see Lowering+Moves.swift) and the index is basic (ints and slices),
+// the values (a number, or an array of the selection's shape) are added in
+// place: no copy of the array, no argument binding. The sums are the ones
+// index_add makes on its copy (Library.addInPlace). Anything else (traced
+// values, a shared or bool array, advanced indices, values that need
+// broadcasting, an index out of range) runs as the CALL it stands for, with
+// index_add's results and errors.
 
 extension VM {
     /// Adds in place for INDEX_ADD when it can: stack[sp-4] is the callee, then
@@ -14,9 +16,7 @@ extension VM {
     @inline(never)
     static func indexAddInPlace(_ stack: UnsafeMutablePointer<Slot>, _ sp: Int) -> Bool {
         let indexSlot = stack[sp - 2], valueSlot = stack[sp - 1]
-        guard stack[sp - 3].tag == .array, indexSlot.tag == .tuple,
-              valueSlot.tag == .float || valueSlot.tag == .int else { return false }
-        let number = valueSlot.tag == .float ? valueSlot.double : Double(valueSlot.int)
+        guard stack[sp - 3].tag == .array, indexSlot.tag == .tuple else { return false }
         guard case .tuple(let index) = indexSlot.value() else { return false }
 
         // Take the array out of its slot to see whether anyone else holds it.
@@ -26,18 +26,35 @@ extension VM {
             return false
         }
         taken = .none
-        // An index that is out of bounds (or not ints) is left to the CALL and its error.
-        let offset = isKnownUniquelyReferenced(&array) && !array.isBool
-            && index.items.count == array.ndim && array.ndim > 0
-            ? (try? Library.elementOffset(index.items, in: array.shape)) ?? nil : nil
-        guard let offset else {
+        guard isKnownUniquelyReferenced(&array), !array.isBool, add(into: array, index.items, valueSlot) else {
             stack[sp - 3] = Slot(.array(array))    // back as it was, for the CALL
             return false
         }
-        array.data[offset] += number
         stack[sp - 4].release()
         stack[sp - 4] = Slot(.array(array))
         indexSlot.release()
+        valueSlot.release()
         return true
+    }
+
+    /// Adds `valueSlot` into the (uniquely held, float) `array` at `items` when
+    /// the index is basic; false, with `array` unchanged, when index_add itself
+    /// must run (advanced or out-of-range indices, values of another shape or type).
+    private static func add(into array: NDArray, _ items: [Value], _ valueSlot: Slot) -> Bool {
+        if valueSlot.tag == .float || valueSlot.tag == .int {
+            let number = valueSlot.tag == .float ? valueSlot.double : Double(valueSlot.int)
+            if items.count == array.ndim, array.ndim > 0,
+               let offset = (try? Library.elementOffset(items, in: array.shape)) ?? nil {
+                array.data[offset] += number
+                return true
+            }
+        } else if valueSlot.tag != .array {
+            return false
+        }
+        // Basic indices (ints and slices) select each element at most once, so
+        // the sum is index_add's own (Library.indexAdd runs the same addInPlace on its copy).
+        guard items.allSatisfy({ if case .int = $0 { return true }; if case .slice = $0 { return true }; return false }),
+              let components = try? Indexing.components(items) else { return false }
+        return (try? Library.addInPlace(array, components, valueSlot.value())) ?? false
     }
 }

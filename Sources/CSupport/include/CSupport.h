@@ -81,6 +81,11 @@ enum adl_fused_op { ADL_FUSED_ADD, ADL_FUSED_SUB, ADL_FUSED_MUL, ADL_FUSED_DIV, 
 /// NEG is -a[i] (b unused). `out` must not overlap the inputs.
 void adl_fused_arith(int op, const double *a, double sa, const double *b, double sb, double *out, long n);
 
+/// out[i] = a[i * sa] op b[i * sb] for i < n, where op is ADL_FUSED_ADD, SUB, MUL
+/// or DIV and each step is 0 (element 0 broadcast) or 1; one IEEE operation per
+/// element. `out` may be exactly `a` or `b`, but must not overlap them otherwise.
+void adl_arith_row(int op, const double *a, long sa, const double *b, long sb, double *out, long n);
+
 // MARK: - Native code for fused chains (jit.c)
 
 /// The signature of a compiled fused chain: out[i - start] for start <= i < start + n
