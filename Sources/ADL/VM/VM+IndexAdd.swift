@@ -1,9 +1,9 @@
 // INDEX_ADD: the CALL 3 of `index_add` in compiled gradient code (Lowering),
 // the scatter-add that the gradient of `x[i]` and `x[a:b]` is made of. When the
+// index is basic (ints and slices), the values (a number, or an array of the
+// selection's shape) are added without binding arguments: in place when the
 // array is a float array that only the stack references (LOAD_LOCAL_MOVE handed
-// it over, see Lowering+Moves.swift) and the index is basic (ints and slices),
-// the values (a number, or an array of the selection's shape) are added in
-// place: no copy of the array, no argument binding. The sums are the ones
+// it over, see Lowering+Moves.swift), else into index_add's float copy. The sums are the ones
 // index_add makes on its copy (Library.addInPlace). Anything else (traced
 // values, a shared or bool array, advanced indices, values that need
 // broadcasting, an index out of range) runs as the CALL it stands for, with
@@ -26,12 +26,15 @@ extension VM {
             return false
         }
         taken = .none
-        guard isKnownUniquelyReferenced(&array), !array.isBool, add(into: array, index.items, valueSlot) else {
+        // An array held elsewhere (a constant of the code, an argument) or a bool
+        // one gets index_add's own float copy, which is then the stack's alone.
+        let target = isKnownUniquelyReferenced(&array) && !array.isBool ? array : array.asFloat()
+        guard add(into: target, index.items, valueSlot) else {
             stack[sp - 3] = Slot(.array(array))    // back as it was, for the CALL
             return false
         }
         stack[sp - 4].release()
-        stack[sp - 4] = Slot(.array(array))
+        stack[sp - 4] = Slot(.array(target))
         indexSlot.release()
         valueSlot.release()
         return true
