@@ -106,13 +106,20 @@ extension Library {
             let xv = Value.wrap(x)
             let g = try Coerce.array(try d.run(vm, Arguments([xv]))[1])
             var worst = 0.0
+            // The two probes are x with element i moved by ±h. They are reused from one
+            // element to the next (restoring element i) while f keeps no reference to
+            // them, so a big x costs no copy per element; a Ctrl-C between elements stops it
+            // (f may be a builtin, which runs no instruction that would poll).
+            var up = x.copy(), down = x.copy()
             for i in 0..<x.count {
-                let up = x.copy(), down = x.copy()
+                if let interrupt = VM.takeInterrupt() { throw interrupt }
                 let h = eps * Swift.max(1, Swift.abs(x.data[i]))
                 up.data[i] += h
                 down.data[i] -= h
                 let fu = try Coerce.double(try vm.call(f, Arguments([Value.wrap(up)])), what: "the function's result")
                 let fd = try Coerce.double(try vm.call(f, Arguments([Value.wrap(down)])), what: "the function's result")
+                if isKnownUniquelyReferenced(&up) { up.data[i] = x.data[i] } else { up = x.copy() }
+                if isKnownUniquelyReferenced(&down) { down.data[i] = x.data[i] } else { down = x.copy() }
                 let numeric = (fu - fd) / (2 * h)
                 let analytic = g.data[i]
                 let error = Swift.abs(numeric - analytic) / Swift.max(1, Swift.abs(numeric), Swift.abs(analytic))
