@@ -13,6 +13,7 @@ import XCTest
 final class TraceScalarsTests: XCTestCase {
     override func tearDown() {
         Trace.recordsScalarsLazily = true
+        Differentiator.replaysLeanTraces = true
         super.tearDown()
     }
 
@@ -165,6 +166,116 @@ final class TraceScalarsTests: XCTestCase {
         XCTAssertEqual(messages.first, messages.last)
         XCTAssertTrue(messages.first?.contains("'str'") == true, messages.first ?? "")
         XCTAssertTrue(messages.first?.contains("(3:14)") == true, messages.first ?? "")
+    }
+
+    // MARK: Replays (Differentiator.replay, LeanReverse.replay)
+
+    /// The output of `source` with reuses of big lean traces replayed, checked
+    /// equal to its output when they are lowered and compiled (as before
+    /// replays) and when the fast path is off (no scalar tape: always compiled).
+    @discardableResult
+    func sameReplayedAndCompiled(_ source: String, vm: VM = VM(), file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        Differentiator.replaysLeanTraces = false
+        let compiled = try TestPrograms.run(source)
+        Differentiator.replaysLeanTraces = true
+        Trace.recordsScalarsLazily = false
+        let general = try TestPrograms.run(source)
+        Trace.recordsScalarsLazily = true
+        let replayed = try TestPrograms.run(source, vm: vm)
+        XCTAssertEqual(replayed, compiled, source, file: file, line: line)
+        XCTAssertEqual(replayed, general, source, file: file, line: line)
+        return replayed
+    }
+
+    func testReusesOfABigScalarTraceReplayItAtNewArgumentsBitForBit() throws {
+        let vm = VM()
+        let out = try sameReplayedAndCompiled("""
+        c = 0.01
+        def f(x):
+            for i in range(1000):
+                x = x - c * sin(x) * x
+            return x
+        g = grad(f)
+        vg = value_and_grad(f)
+        for x in [0.5, 0.7, -1.25, 2, True, array(0.3), 0.5]:
+            print(g(x), vg(x))
+        def h(x, y, k=3):
+            for i in range(100):
+                x = x * cos(y) + y / (1.5 + x ** 2) - tanh(x) ** k * 0.1 + exp(0 - x * x) / 2 ** y
+            return x * y - sqrt(abs(y) + 1)
+        gh = grad(h, argnums=(0, 1))
+        for p in [(0.5, 0.2), (0.3, -0.4), (1, 2), (0.5, 0.2)]:
+            print(gh(p[0], p[1]), gh(p[0], p[1], k=2))
+        c = 0.02
+        print(g(0.5), g(0.7))
+        dis(g, 0.5)
+
+        """, vm: vm)
+        let lines = out.split(separator: "\n").map(String.init)
+        // Against forward-mode derivatives: each argument, not the first one's numbers again.
+        for (row, x) in [0.5, 0.7, -1.25, 2, 1, 0.3].enumerated() {
+            let (v, d) = TraceScalarsTests.loop(x, steps: 1000)
+            let numbers = lines[row].split(whereSeparator: { " (),".contains($0) }).compactMap { Double($0) }
+            XCTAssertEqual(numbers.count, 3, lines[row])
+            XCTAssertEqual(numbers[0], d, accuracy: 1e-12 * Swift.max(Swift.abs(d), 1e-300), lines[row])
+            XCTAssertEqual(numbers[1], v, accuracy: 1e-12 * Swift.abs(v), lines[row])
+            XCTAssertEqual(numbers[2], numbers[0], lines[row])
+        }
+        XCTAssertEqual(lines[6], lines[0])
+        let d = differentiator(vm, "g")
+        // Traced once per value of `c`; every other call was a replay, and only `dis` lowered.
+        XCTAssertEqual(d?.traceCount, 2)
+        XCTAssertEqual(d?.leanRuns, 2)
+        XCTAssertEqual(d?.replayRuns, 7)
+        XCTAssertEqual(d?.deferredGraphs, 1)
+        // Two entries (with and without the keyword), each traced once and replayed three times.
+        XCTAssertEqual(differentiator(vm, "gh")?.replayRuns, 6)
+        XCTAssertEqual(differentiator(vm, "vg")?.replayRuns, 6)
+    }
+
+    func testWhatIsNotReplayedIsCompiledAsBefore() throws {
+        let vm = VM()
+        try sameReplayedAndCompiled("""
+        def branchy(x):
+            for i in range(300):
+                if x > 0.2:
+                    x = x - 0.01 * sin(x) * x
+                else:
+                    x = x * 1.01
+            return x
+        def negated(x):
+            for i in range(300):
+                x = -x * 0.99 + 0.001
+            return x
+        def small(x):
+            for i in range(20):
+                x = x - 0.01 * sin(x) * x
+            return x
+        def withArray(x):
+            for i in range(300):
+                x = x - 0.01 * sin(x) * x
+            return sum(array([x, x * 2]))
+        def arcs(x):
+            for i in range(300):
+                x = x - 0.01 * arcsin(x) * x
+            return x
+        gb = grad(branchy)
+        gn = grad(negated)
+        gs = grad(small)
+        ga = grad(withArray)
+        gc = grad(arcs)
+        gg = grad(grad(small))
+        for x in [0.5, 0.7, 0.1]:
+            print(gb(x), gn(x), gs(x), ga(x), gc(x), gg(x))
+
+        """, vm: vm)
+        for name in ["gb", "gn", "gs", "ga", "gc", "gg"] {
+            XCTAssertEqual(differentiator(vm, name)?.replayRuns, 0, name)
+        }
+        // A branch on the traced number records guards: compiled on reuse, retraced when it flips.
+        XCTAssertEqual(differentiator(vm, "gb")?.deferredGraphs, 1)
+        XCTAssertEqual(differentiator(vm, "gb")?.traceCount, 2)
+        XCTAssertEqual(differentiator(vm, "gs")?.deferredGraphs, 1)
     }
 
     func testOperandsReadLikeAnArray() {

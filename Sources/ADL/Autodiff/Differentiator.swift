@@ -41,6 +41,11 @@ final class Differentiator {
     private(set) var lazyNodes = 0
     /// False makes every first call take the graph path (tests compare the two).
     var allowsLean = true
+    /// How many cached calls were answered by replaying a lean entry's trace
+    /// (see `replay`) instead of running its compiled form: for tests.
+    private(set) var replayRuns = 0
+    /// False makes every reuse lower the trace, as before replays (tests compare the two).
+    nonisolated(unsafe) static var replaysLeanTraces = true
 
     private final class Entry {
         /// Per positional argument: the shape of a traced argument, or the value of a constant one.
@@ -121,6 +126,7 @@ final class Differentiator {
         for entry in entries where matches(entry, positional, args.keywords) && entry.isRunnable {
             if mode == .vjp, let seed { try checkCotangent(seed, entry.resultShape) }
             guard let extra = externalArguments(entry, vm) else { continue }
+            if let replayed = replay(entry, vm, positional, extra: extra) { return replayed }
             do {
                 return try runCompiled(compile(entry, vm), vm, positional, seed: seed ?? ones(entry), extra: extra)
             } catch let error as ADLError where error.kind == .retrace {
@@ -459,6 +465,39 @@ final class Differentiator {
         guard let cotangents = LeanReverse.gradients(trace, output: output, inputs: inputs) else { return nil }
         return cotangents.map { .float($0 ?? 0) }
     }
+
+    /// A reuse of a big lean entry (see `replayMinimumNodes`) without lowering
+    /// it: its trace, a straight-line program of numbers (Trace.isScalarTape),
+    /// runs again at the new arguments with plain floats (LeanReverse.replay),
+    /// giving the numbers the compiled trace would, bit for bit. Nil when it
+    /// does not apply: the caller compiles the trace as before.
+    private func replay(_ entry: Entry, _ vm: VM, _ positional: [Value], extra: [Value]) -> [Value]? {
+        guard Differentiator.replaysLeanTraces, mode == .gradient, vm.activeTrace == nil, extra.isEmpty, entry.function == nil,
+              let (out, inputs) = entry.deferred, let trace = entry.trace, trace.isScalarTape,
+              trace.storage.count >= Differentiator.replayMinimumNodes, let output = trace.node(of: out) else { return nil }
+        // Each argument as the number its input node would hold (runCompiled's conversions).
+        var arguments: [Double?] = []
+        arguments.reserveCapacity(positional.count)
+        for (k, v) in positional.enumerated() {
+            switch v {
+            case .float(let x): arguments.append(x)
+            case .int(let i) where isTracedKind(k, v): arguments.append(Double(i))
+            case .bool(let b) where isTracedKind(k, v): arguments.append(b ? 1 : 0)
+            case .array(let a) where a.shape.isEmpty && isTracedKind(k, v): arguments.append(a.data[0])
+            default: arguments.append(nil)
+            }
+        }
+        guard let (value, cotangents) = LeanReverse.replay(trace, output: output, inputs: inputs, arguments: arguments) else { return nil }
+        replayRuns += 1
+        return [.float(value)] + cotangents.map { .float($0 ?? 0) }
+    }
+
+    /// The fewest nodes a lean entry's trace must have to be replayed on reuse
+    /// rather than lowered: below it, lowering is cheap and the compiled trace
+    /// runs faster than a replay; above it, lowering costs as much as thousands
+    /// of replays and a replay runs faster than the compiled trace (B10's loop
+    /// of 1000 steps: ~4000 nodes).
+    static let replayMinimumNodes = 256
 
     /// Records the gradient graph of an entry whose first call took the lean
     /// path, so that it can be lowered: the same Reverse pass the first call

@@ -27,10 +27,6 @@ struct LeanReverse {
         static func number(_ x: Double) -> V { V(x: x, id: -1) }
     }
 
-    private let trace: Trace
-    /// Forward nodes up to the output: their numbers, and what they are.
-    private var forwardValue: [Double]
-    private var forwardKind: [Kind]
     private enum Kind: UInt8 {
         /// A traced 0-d float array.
         case traced
@@ -41,13 +37,6 @@ struct LeanReverse {
         /// Anything else: the sweep does not apply if it needs one.
         case other
     }
-    /// What each forward node computes, read once from the trace so that the
-    /// sweep itself touches only these flat arrays.
-    private var op: [Op]
-    private var first: [Int32]
-    private var second: [Int32]
-    /// `-t` (the operator; GradientOps.scaled does not look into `negative(t)`).
-    private var isNegation: [Bool]
     private enum Op: UInt8 {
         /// Inputs, constants, guards: nothing to propagate.
         case leaf
@@ -61,46 +50,124 @@ struct LeanReverse {
         /// Anything else: the sweep gives up if it must differentiate one.
         case unsupported
     }
+
+    /// Everything the sweep knows of one forward node, read once from the trace
+    /// so that the sweep touches only this flat buffer (one allocation, no
+    /// uniqueness checks: a node costs a few loads and stores, not array calls).
+    private struct Info {
+        /// The node's number (a traced number or a numeric constant).
+        var value: Double = 0
+        /// The cotangent gathered so far (valid when `has`).
+        var adjoint = V(x: 0, id: -1)
+        var first: Int32 = -1
+        var second: Int32 = -1
+        var op: Op = .unsupported
+        var kind: Kind = .other
+        /// `-t` (the operator; GradientOps.scaled does not look into `negative(t)`).
+        var isNegation = false
+        /// `k` for the node of argument `k`, else -1.
+        var input: Int32 = -1
+        /// Depends on an input.
+        var live = false
+        var has = false
+    }
     /// Temporaries: value, and the `c * t` form (`t` the id, -1 when none).
     private struct Temp {
         var x: Double
         var factor: Double
         var scaled: Int32
     }
-    private var temps: [Temp] = []
+
+    private let trace: Trace
+    /// Forward nodes up to the output.
+    private let info: UnsafeMutablePointer<Info>
+    private let count: Int
+    private var temps: UnsafeMutablePointer<Temp>
+    private var tempCount = 0
+    private var tempCapacity: Int
 
     private init(trace: Trace, upTo output: Int) {
         self.trace = trace
-        let count = output + 1
-        forwardValue = [Double](repeating: 0, count: count)
-        forwardKind = [Kind](repeating: .other, count: count)
-        op = [Op](repeating: .unsupported, count: count)
-        first = [Int32](repeating: -1, count: count)
-        second = [Int32](repeating: -1, count: count)
-        isNegation = [Bool](repeating: false, count: count)
-        temps.reserveCapacity(2 * count)
+        count = output + 1
+        info = .allocate(capacity: count)
+        info.initialize(repeating: Info(), count: count)
+        tempCapacity = 2 * count + 16
+        temps = .allocate(capacity: tempCapacity)
         // The nodes' fields are read in place (copying a node would retain its parts).
         // Lazy numbers of the scalar fast path (Trace+Scalars.swift) are traced numbers
         // held as floats; reading `storage`, not `nodes`, leaves them lazy.
+        var lastBuiltin: ObjectIdentifier?
+        var lastOp = Op.unsupported
         trace.storage.withUnsafeBufferPointer { nodes in
             for n in 0..<count {
+                let i = info + n
                 let isConstant: Bool
-                if case .constant = nodes[n].primitive { isConstant = true } else { isConstant = false }
+                switch nodes[n].primitive {
+                case .constant:
+                    isConstant = true
+                    i.pointee.op = .leaf
+                case .call(let builtin, let keywords):
+                    // One name lookup per builtin, not per node (a loop calls the same one).
+                    isConstant = false
+                    let id = ObjectIdentifier(builtin)
+                    if id != lastBuiltin {
+                        lastBuiltin = id
+                        lastOp = LeanReverse.callOp(builtin)
+                    }
+                    i.pointee.op = keywords.isEmpty && nodes[n].operands.count == 1 ? lastOp : .unsupported
+                case .input(let k):
+                    isConstant = false
+                    i.pointee.op = .leaf
+                    i.pointee.input = Int32(truncatingIfNeeded: k)
+                case let primitive:
+                    isConstant = false
+                    i.pointee.op = LeanReverse.op(primitive, operandCount: nodes[n].operands.count)
+                    if case .unary(.negate) = primitive { i.pointee.isNegation = true }
+                }
                 switch nodes[n].value {
-                case .float(let x) where nodes[n].isLazy: forwardValue[n] = x; forwardKind[n] = .traced
-                case .float(let x) where isConstant: forwardValue[n] = x; forwardKind[n] = .float
-                case .int(let i) where isConstant: forwardValue[n] = Double(i); forwardKind[n] = .number
+                case .float(let x) where nodes[n].isLazy: i.pointee.value = x; i.pointee.kind = .traced
+                case .float(let x) where isConstant: i.pointee.value = x; i.pointee.kind = .float
+                case .int(let v) where isConstant: i.pointee.value = Double(v); i.pointee.kind = .number
                 case .array(let a) where !isConstant && a.shape.isEmpty && !a.isBool:
-                    forwardValue[n] = a.data[0]
-                    forwardKind[n] = .traced
+                    i.pointee.value = a.data[0]
+                    i.pointee.kind = .traced
                 default: break
                 }
-                let operandCount = nodes[n].operands.count
-                if operandCount > 0 { first[n] = Int32(nodes[n].operands[0]) }
-                if operandCount > 1 { second[n] = Int32(nodes[n].operands[1]) }
-                op[n] = LeanReverse.op(nodes[n].primitive, operandCount: operandCount)
-                if case .unary(.negate) = nodes[n].primitive { isNegation[n] = true }
+                let operands = nodes[n].operands
+                let operandCount = operands.count
+                if operandCount > 0 { i.pointee.first = Int32(truncatingIfNeeded: operands[0]) }
+                if operandCount > 1 { i.pointee.second = Int32(truncatingIfNeeded: operands[1]) }
             }
+        }
+    }
+
+    private func deallocate() {
+        info.deinitialize(count: count)
+        info.deallocate()
+        temps.deallocate()
+    }
+
+    /// The rule of a one-argument builtin call without keywords.
+    private static func callOp(_ builtin: BuiltinFunction) -> Op {
+        switch builtin.name {
+        case "sin": return .sin
+        case "cos": return .cos
+        case "tan": return .tan
+        case "exp": return .exp
+        case "log": return .log
+        case "sqrt": return .sqrt
+        case "square": return .square
+        case "abs", "absolute", "fabs": return .abs
+        case "sinh": return .sinh
+        case "cosh": return .cosh
+        case "tanh": return .tanh
+        case "log1p": return .log1p
+        case "expm1": return .expm1
+        case "arctan": return .arctan
+        case "negative": return .negate
+        case "positive", "float": return .plus
+        case "sign", "floor", "ceil": return .flat
+        default: return .unsupported
         }
     }
 
@@ -128,26 +195,7 @@ struct LeanReverse {
             }
         case .call(let builtin, let keywords):
             guard keywords.isEmpty, operandCount == 1 else { return .unsupported }
-            switch builtin.name {
-            case "sin": return .sin
-            case "cos": return .cos
-            case "tan": return .tan
-            case "exp": return .exp
-            case "log": return .log
-            case "sqrt": return .sqrt
-            case "square": return .square
-            case "abs", "absolute", "fabs": return .abs
-            case "sinh": return .sinh
-            case "cosh": return .cosh
-            case "tanh": return .tanh
-            case "log1p": return .log1p
-            case "expm1": return .expm1
-            case "arctan": return .arctan
-            case "negative": return .negate
-            case "positive", "float": return .plus
-            case "sign", "floor", "ceil": return .flat
-            default: return .unsupported
-            }
+            return callOp(builtin)
         default:
             return .unsupported
         }
@@ -156,47 +204,100 @@ struct LeanReverse {
     /// The cotangents of `inputs` (nil where the output does not depend on
     /// one) for the seed 1 at `output`, or nil when the sweep does not apply.
     static func gradients(_ trace: Trace, output: Int, inputs: [Int]) -> [Double?]? {
-        guard output < trace.storage.count else { return nil }
+        guard output >= 0, output < trace.storage.count else { return nil }
         var sweep = LeanReverse(trace: trace, upTo: output)
+        defer { sweep.deallocate() }
         return sweep.run(output: output, inputs: inputs)
     }
 
+    /// The output's value and the cotangents of `inputs` (as `gradients`) when the
+    /// function is called again with the numbers `arguments` (by argument index):
+    /// the trace's forward nodes are computed again from them, as the scalar
+    /// fast path computed them, then swept. Only for a trace that is a scalar
+    /// tape (Trace.isScalarTape); nil when something is not a number or the
+    /// sweep does not apply (the caller then compiles the trace).
+    static func replay(_ trace: Trace, output: Int, inputs: [Int], arguments: [Double?]) -> (Double, [Double?])? {
+        guard trace.isScalarTape, output >= 0, output < trace.storage.count else { return nil }
+        var sweep = LeanReverse(trace: trace, upTo: output)
+        defer { sweep.deallocate() }
+        guard sweep.forward(arguments: arguments), let cotangents = sweep.run(output: output, inputs: inputs) else { return nil }
+        return (sweep.info[output].value, cotangents)
+    }
+
+    /// Recomputes every traced number from the arguments, in recording order (a
+    /// topological order). The operations are those the scalar fast path applied
+    /// (Trace.scalarBinary, Trace.scalarCall), so the numbers are bit for bit
+    /// those a new trace would hold.
+    private func forward(arguments: [Double?]) -> Bool {
+        var lastBuiltin: ObjectIdentifier?
+        var lastUnary: ElementwiseUnary?
+        return trace.storage.withUnsafeBufferPointer { nodes in
+            for n in 0..<count where info[n].kind == .traced {
+                let k = Int(info[n].input)
+                if k >= 0 {
+                    guard k < arguments.count, let x = arguments[k] else { return false }
+                    info[n].value = x
+                    continue
+                }
+                let a = Int(info[n].first)
+                guard a >= 0, a < n, info[a].kind != .other else { return false }
+                switch nodes[n].primitive {
+                case .binary(let code):
+                    let b = Int(info[n].second)
+                    guard nodes[n].operands.count == 2, b >= 0, b < n, info[b].kind != .other,
+                          VM.isScalarTraceable(code), let op = Operators.elementwise(code) else { return false }
+                    info[n].value = op.apply(info[a].value, info[b].value)
+                case .call(let builtin, let keywords):
+                    guard keywords.isEmpty, nodes[n].operands.count == 1 else { return false }
+                    let id = ObjectIdentifier(builtin)
+                    if id != lastBuiltin {
+                        lastBuiltin = id
+                        lastUnary = trace.recordedUnary(builtin)
+                    }
+                    guard let op = lastUnary, !op.yieldsBool else { return false }
+                    info[n].value = op.apply(info[a].value)
+                default:
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
     private mutating func run(output: Int, inputs: [Int]) -> [Double?]? {
-        let count = output + 1
         // Which nodes depend on an input (as Reverse.run; a node has at most two
         // operands here, others are unsupported and end the sweep if reached).
-        var live = [Bool](repeating: false, count: count)
-        for i in inputs where i >= 0 && i <= output { live[i] = true }
-        var manyOperands: [Int] = []
-        for n in 0..<count where !live[n] {
-            let a = Int(first[n]), b = Int(second[n])
-            if (a >= 0 && a < count && live[a]) || (b >= 0 && b < count && live[b]) {
-                live[n] = true
-            } else if op[n] == .unsupported {
-                manyOperands.append(n)
+        for i in inputs where i >= 0 && i <= output { info[i].live = true }
+        var hasUnsupported = false
+        for n in 0..<count where !info[n].live {
+            let a = Int(info[n].first), b = Int(info[n].second)
+            if (a >= 0 && a < count && info[a].live) || (b >= 0 && b < count && info[b].live) {
+                info[n].live = true
+            } else if info[n].op == .unsupported {
+                hasUnsupported = true
             }
         }
         // Unsupported nodes may have more operands than the two kept: check them in full.
-        if !manyOperands.isEmpty {
-            let nodes = trace.storage
-            for n in 0..<count where !live[n] {
-                if nodes[n].operands.contains(where: { $0 < count && live[$0] }) { live[n] = true }
+        if hasUnsupported {
+            trace.storage.withUnsafeBufferPointer { nodes in
+                for n in 0..<count where !info[n].live {
+                    if nodes[n].operands.contains(where: { $0 >= 0 && $0 < count && info[$0].live }) { info[n].live = true }
+                }
             }
         }
-        var adjoint = [V](repeating: .number(0), count: count)
-        var has = [Bool](repeating: false, count: count)
-        adjoint[output] = .number(1)
-        has[output] = true
+        info[output].adjoint = .number(1)
+        info[output].has = true
         for n in stride(from: output, through: 0, by: -1) {
-            guard live[n], has[n] else { continue }
-            let code = op[n]
+            let node = info[n]
+            guard node.live, node.has else { continue }
+            let code = node.op
             if code == .leaf { continue }
             if code == .unsupported { return nil }
-            let i0 = Int(first[n]), i1 = Int(second[n])
-            let w0 = i0 >= 0 && live[i0], w1 = i1 >= 0 && live[i1]
+            let i0 = Int(node.first), i1 = Int(node.second)
+            let w0 = i0 >= 0 && i0 < count && info[i0].live, w1 = i1 >= 0 && i1 < count && info[i1].live
             guard w0 || w1 else { continue }
             guard let a = operand(i0) else { return nil }
-            let g = adjoint[n]
+            let g = node.adjoint
             var c0: V?, c1: V?
             switch code {
             case .add, .sub, .mul, .div, .pow:
@@ -214,7 +315,7 @@ struct LeanReverse {
                 default:                                           // b a^(b-1) da + log(a) a^b db
                     if w0 {
                         // The operand itself, as Rules.binary tests it (a constant 2, float or int).
-                        if forwardKind[i1] != .traced, b.x == 2 {
+                        if info[i1].kind != .traced, b.x == 2 {
                             c0 = mul(g, mul(.number(2), a))
                         } else {
                             c0 = mul(g, mul(b, raw(.pow, a, sub(b, .number(1)))))
@@ -228,44 +329,53 @@ struct LeanReverse {
             default: c0 = unaryRule(code, a, out: forward(n), g: g)
             }
             // Accumulate in operand order, as Reverse.run does.
-            if let c0, w0 { accumulate(&adjoint, &has, i0, c0) }
-            if let c1, w1 { accumulate(&adjoint, &has, i1, c1) }
+            if let c0, w0 { accumulate(i0, c0) }
+            if let c1, w1 { accumulate(i1, c1) }
         }
-        return inputs.map { $0 >= 0 && $0 <= output && has[$0] ? adjoint[$0].x : nil }
+        return inputs.map { $0 >= 0 && $0 <= output && info[$0].has ? info[$0].adjoint.x : nil }
     }
 
-    private mutating func accumulate(_ adjoint: inout [V], _ has: inout [Bool], _ target: Int, _ c: V) {
-        if has[target] {
-            adjoint[target] = add(adjoint[target], c)
+    private mutating func accumulate(_ target: Int, _ c: V) {
+        if info[target].has {
+            info[target].adjoint = add(info[target].adjoint, c)
         } else {
-            adjoint[target] = c
-            has[target] = true
+            info[target].adjoint = c
+            info[target].has = true
         }
     }
 
     /// Operand `n` of a node as a value of the sweep, nil when it is not a number.
     private func operand(_ n: Int) -> V? {
-        switch forwardKind[n] {
-        case .traced: return V(x: forwardValue[n], id: Int32(n))
-        case .number, .float: return .number(forwardValue[n])
+        guard n >= 0, n < count else { return nil }
+        switch info[n].kind {
+        case .traced: return V(x: info[n].value, id: Int32(n))
+        case .number, .float: return .number(info[n].value)
         case .other: return nil
         }
     }
 
     /// The traced result of forward node `n`.
-    private func forward(_ n: Int) -> V { V(x: forwardValue[n], id: Int32(n)) }
+    private func forward(_ n: Int) -> V { V(x: info[n].value, id: Int32(n)) }
 
     private func value(_ id: Int32) -> Double {
         let i = Int(id)
-        return i < forwardValue.count ? forwardValue[i] : temps[i - forwardValue.count].x
+        return i < count ? info[i].value : temps[i - count].x
     }
 
     // MARK: - GradientOps, for numbers
 
     /// A new traced temporary (a node the graph path would record).
     private mutating func temp(_ x: Double, factor: Double = 0, of t: Int32 = -1) -> V {
-        temps.append(Temp(x: x, factor: factor, scaled: t))
-        return V(x: x, id: Int32(forwardValue.count + temps.count - 1))
+        if tempCount == tempCapacity {
+            let bigger = UnsafeMutablePointer<Temp>.allocate(capacity: 2 * tempCapacity)
+            bigger.moveInitialize(from: temps, count: tempCount)
+            temps.deallocate()
+            temps = bigger
+            tempCapacity *= 2
+        }
+        temps[tempCount] = Temp(x: x, factor: factor, scaled: t)
+        tempCount += 1
+        return V(x: x, id: Int32(truncatingIfNeeded: count + tempCount - 1))
     }
 
     /// `a op b` as VM.binary computes it; recorded (traced) when an operand is.
@@ -284,19 +394,19 @@ struct LeanReverse {
     private func scaled(_ v: V) -> (Double, V)? {
         guard v.isTraced else { return nil }
         let i = Int(v.id)
-        if i >= forwardValue.count {
-            let k = i - forwardValue.count
+        if i >= count {
+            let k = i - count
             let t = temps[k].scaled
             return t >= 0 ? (temps[k].factor, V(x: value(t), id: t)) : nil
         }
-        let l = Int(first[i]), r = Int(second[i])
-        if isNegation[i] {
-            guard l >= 0, forwardKind[l] == .traced else { return nil }
+        let l = Int(info[i].first), r = Int(info[i].second)
+        if info[i].isNegation {
+            guard l >= 0, l < count, info[l].kind == .traced else { return nil }
             return (-1, forward(l))
         }
-        guard op[i] == .mul else { return nil }
-        if forwardKind[l] == .float, forwardKind[r] == .traced { return (forwardValue[l], forward(r)) }
-        if forwardKind[r] == .float, forwardKind[l] == .traced { return (forwardValue[r], forward(l)) }
+        guard info[i].op == .mul, l >= 0, l < count, r >= 0, r < count else { return nil }
+        if info[l].kind == .float, info[r].kind == .traced { return (info[l].value, forward(r)) }
+        if info[r].kind == .float, info[l].kind == .traced { return (info[r].value, forward(l)) }
         return nil
     }
 

@@ -141,9 +141,13 @@ extension Trace {
     /// finds it recorded already (CSE, as `add`); the result's slot.
     private func recordLazy(_ primitive: Primitive, _ key: NodeKey, _ ids: Operands, _ x: Double) -> Slot {
         let hash = key.hash
-        if let n = pureNodes.find(key, hash: hash) {
+        // The node's index is known before it is appended: look for its twin and
+        // enter it in one go.
+        let next = storage.count
+        if let n = pureNodes.find(key, hash: hash, orInsert: next) {
             if storage[n].isLazy { return slot(ofLazy: n) }
             if case .array(let a) = storage[n].value { return Slot(.array(a)) }
+            pureNodes.set(key, hash: hash, next)
         }
         if storage.count == storage.capacity && storage.count >= 512 {
             // A long scalar loop: grow the nodes and the CSE table fourfold rather than
@@ -153,7 +157,6 @@ extension Trace {
         }
         let n = append(Node(primitive: primitive, operands: ids, value: .float(x), location: location, isLazy: true))
         lazyCount += 1
-        pureNodes.set(key, hash: hash, n)
         return slot(ofLazy: n)
     }
 

@@ -79,6 +79,11 @@ public final class Trace {
     public var isCacheable = true
     /// Where recorded operations are attributed (the VM updates it).
     var location: SourceLocation?
+    /// The locations of the chunk whose code `locationsCode` is (VM.noteLocation's cache).
+    var locations: [SourceLocation] = []
+    var locationsCode: UnsafeMutablePointer<Instruction>?
+    /// Held so that its code's address cannot be another chunk's while cached.
+    var locationsChunk: Chunk?
     /// True while the reverse pass sets `location` itself (to the node it differentiates).
     var pinsLocation = false
     // MARK: Hook for the gradient printer (Show/): variable names
@@ -230,6 +235,8 @@ public final class Trace {
 
     /// A constant node holding `v`.
     public func constant(_ v: Value) -> Int {
+        // The float constant used last (a loop's `0.01`): the node the table holds for it.
+        if case .float(let x) = v, x.bitPattern == lastFloatBits, lastFloatNode >= 0 { return lastFloatNode }
         // Numbers are shared by value, so equal subexpressions have equal operands (CSE).
         let key: ConstantKey?
         switch v {
@@ -251,11 +258,19 @@ public final class Trace {
             if case .int(let i) = t.items[0] { key = .index(i) } else { key = nil }
         default: key = nil
         }
-        if let key, let n = constantNodes.find(key, hash: key.hash) { return n }
+        if let key, let n = constantNodes.find(key, hash: key.hash) {
+            if case .float(let bits) = key { lastFloatBits = bits; lastFloatNode = n }
+            return n
+        }
         let n = append(Node(primitive: .constant, operands: [], value: v, location: location))
-        if let key { constantNodes.set(key, hash: key.hash, n) }
+        if let key {
+            constantNodes.set(key, hash: key.hash, n)
+            if case .float(let bits) = key { lastFloatBits = bits; lastFloatNode = n }
+        }
         return n
     }
+    private var lastFloatBits: UInt64 = 0
+    private var lastFloatNode = -1
 
     private enum ConstantKey: Equatable {
         case int(Int), float(UInt64), bool(Bool), nothing
@@ -394,6 +409,12 @@ public final class Trace {
         return op
     }
 
+    /// The elementwise operation `scalarUnary` found for `b` while recording, nil if none.
+    func recordedUnary(_ b: BuiltinFunction) -> ElementwiseUnary? {
+        guard let known = unaryOperation[ObjectIdentifier(b)], known >= 0 else { return nil }
+        return unaryOperations[known]
+    }
+
     /// The unary maths builtins whose float case is plain `op.apply` (Library+Elementwise).
     private static let scalarUnaryNames: [String: ElementwiseUnary] = [
         "sin": .sin, "cos": .cos, "tan": .tan, "exp": .exp, "log": .log, "sqrt": .sqrt, "tanh": .tanh,
@@ -493,9 +514,22 @@ public final class Trace {
     }
 
     func append(_ node: Node) -> Int {
+        if !node.isLazy && isScalarTape {
+            switch node.primitive {
+            case .input, .constant: break
+            default: isScalarTape = false
+            }
+        }
         storage.append(node)
         return storage.count - 1
     }
+
+    /// True while every node is an input, a constant or a number recorded by the
+    /// scalar fast path (Trace+Scalars.swift: `+ - * / **` and unary maths of
+    /// numbers): no guard, no array operation, no other builtin. Such a trace is
+    /// a straight-line program of numbers that LeanReverse can run again at new
+    /// arguments (`LeanReverse.replay`).
+    private(set) var isScalarTape = true
 
     /// The concrete value of a traced value as a plain value the trace does not
     /// know (a 0-d array becomes a float).

@@ -7,9 +7,16 @@ extension VM {
     func noteLocation(_ trace: Trace) {
         guard !frames.isEmpty, !trace.pinsLocation else { return }
         let frame = frames[frames.count - 1]
-        let locations = frame.function.proto.chunk.locations
+        // The running chunk's locations, looked up again only when the code changes
+        // (a loop records many nodes in one function: no retain of the chunk's array each time).
+        if frame.code != trace.locationsCode {
+            let chunk = frame.function.proto.chunk
+            trace.locationsCode = frame.code
+            trace.locationsChunk = chunk
+            trace.locations = chunk.locations
+        }
         let at = frames.topIP - 1
-        if at >= 0 && at < locations.count { trace.location = locations[at] }
+        if at >= 0 && at < trace.locations.count { trace.location = trace.locations[at] }
         if trace.variableNames != nil { noteLocalNames(trace, frame) }
     }
 
