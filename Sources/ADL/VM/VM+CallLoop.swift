@@ -4,7 +4,9 @@
 // compare-and-branch, scalar arithmetic), so the compiler keeps its whole state
 // (code, constants, locals, ip, sp, the frame buffer and depth) in registers
 // across calls and returns, which the full loop in VM+Dispatch.swift, with its
-// ~90 cases, cannot.
+// ~90 cases, cannot. Only int + and - and int comparisons are inlined here: float
+// paths go through out-of-line calls (VM.intFirstFast), whose constants would
+// otherwise take registers from the loop.
 //
 // It never raises and never calls out. Anything off its fast paths (an unknown
 // instruction, an array or traced operand, an int overflow, an unbound local, a
@@ -65,7 +67,14 @@ extension VM {
                 else { return leave(at: ip &- 1) }
                 ip &+= 2  // past the CALL: the return point
                 var entryIP = 0
-                if let holds = function.entryGuard.holds(for: argument) {
+                // EntryGuard.holds, with its int range read first and the rest out of line.
+                let guardHolds: Bool?
+                if argument.tag == .int && function.entryGuard.hasIntRange {
+                    guardHolds = UInt(bitPattern: argument.int &- function.entryGuard.low) <= function.entryGuard.span
+                } else {
+                    guardHolds = VM.entryGuardHolds(function, argument)
+                }
+                if let holds = guardHolds {
                     if holds {
                         stack[sp] = function.entryGuard.returnsParameter == 0 ? argument : function.entryGuard.result
                         sp &+= 1
@@ -109,7 +118,13 @@ extension VM {
             case .branchLocalConst, .branchLocalLocal:
                 let l = slots[Int(ins.pointee.a)]
                 let r = ins.pointee.op == .branchLocalConst ? constants[Int(ins.pointee.b)] : slots[Int(ins.pointee.b)]
-                guard let holds = VM.compareFast(ins.pointee.sub, l, r) else { return leave(at: ip &- 1) }
+                let compared: Bool?
+                if l.tag == .int && r.tag == .int {
+                    compared = VM.compare(ins.pointee.sub, l.int, r.int)
+                } else {
+                    compared = VM.compareFastOutOfLine(ins.pointee.sub, l, r)
+                }
+                guard let holds = compared else { return leave(at: ip &- 1) }
                 if !holds {
                     ip = Int(ins.pointee.c)
                 } else {
@@ -145,7 +160,7 @@ extension VM {
 
             case .add, .sub, .mul, .div, .floorDiv, .mod, .pow, .bitAnd, .bitOr, .bitXor,
                  .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
-                guard let v = VM.scalarFast(ins.pointee.op, stack[sp &- 2], stack[sp &- 1]) else {
+                guard let v = VM.intFirstFast(ins.pointee.op, stack[sp &- 2], stack[sp &- 1]) else {
                     return leave(at: ip &- 1)
                 }
                 stack[sp &- 2] = v
@@ -154,21 +169,30 @@ extension VM {
                 let l = slots[Int(ins.pointee.a)]
                 let r = ins.pointee.op == .binaryLocalConst ? constants[Int(ins.pointee.b)] : slots[Int(ins.pointee.b)]
                 // An unbound local is never a scalar: the full loop raises.
-                guard let v = VM.scalarFast(ins.pointee.sub, l, r) else { return leave(at: ip &- 1) }
+                guard let v = VM.intFirstFast(ins.pointee.sub, l, r) else { return leave(at: ip &- 1) }
                 stack[sp] = v
                 sp &+= 1
 
             case .binaryStackConst, .binaryStackLocal:
                 let r = ins.pointee.op == .binaryStackConst ? constants[Int(ins.pointee.b)] : slots[Int(ins.pointee.b)]
-                guard let v = VM.scalarFast(ins.pointee.sub, stack[sp &- 1], r) else { return leave(at: ip &- 1) }
+                guard let v = VM.intFirstFast(ins.pointee.sub, stack[sp &- 1], r) else { return leave(at: ip &- 1) }
                 stack[sp &- 1] = v
             case .binaryLocalStack:
-                guard let v = VM.scalarFast(ins.pointee.sub, slots[Int(ins.pointee.a)], stack[sp &- 1]) else {
+                guard let v = VM.intFirstFast(ins.pointee.sub, slots[Int(ins.pointee.a)], stack[sp &- 1]) else {
                     return leave(at: ip &- 1)
                 }
                 stack[sp &- 1] = v
 
-            default:
+            // Every other instruction (listed, so the switch needs no range check).
+            case .deleteLocal, .loadCell, .storeCell, .makeCell, .loadFree, .storeFree, .loadGlobal, .storeGlobal,
+                 .deleteGlobal, .loadBuiltin, .dup, .swap, .matmul, .isSame, .isNotSame, .negate, .plus, .invert,
+                 .not, .loop, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .rangePrepare, .forRange, .forRangeStore,
+                 .rangeNext, .forRangeStoreGlobal, .rangeNextGlobal, .getIterator, .forIterator, .call,
+                 .callKeywords, .makeFunction, .buildTuple, .buildList, .buildRecord, .buildSlice, .buildString,
+                 .formatValue, .unpack, .getAttribute, .setAttribute, .getIndex, .setIndexLocal, .setIndexGlobal,
+                 .setIndexCell, .setIndexFree, .deleteIndex, .printExpression, .fail, .runCommand, .guardTruth,
+                 .guardEqual, .updateLocalConst, .updateLocalLocal, .binaryGlobalConst, .binaryStoreGlobal,
+                 .fusedChain, .loadLocalMove, .indexAdd:
                 return leave(at: ip &- 1)
             }
         }
@@ -209,6 +233,18 @@ extension VM {
 }
 
 extension VM {
+    /// `function.entryGuard.holds(for: x)`, out of line (the call loop inlines the int range).
+    @inline(never)
+    static func entryGuardHolds(_ function: FunctionObject, _ x: Slot) -> Bool? {
+        function.entryGuard.holds(for: x)
+    }
+
+    /// `compareFast`, out of line (the call loop inlines int comparisons).
+    @inline(never)
+    static func compareFastOutOfLine(_ op: OpCode, _ l: Slot, _ r: Slot) -> Bool? {
+        compareFast(op, l, r)
+    }
+
     /// Whether sealed `code` is all instructions the call loop runs, so that a call of
     /// its function stays there. The instructions a fused one stands for (and skips on
     /// its fast path) are not looked at: they run only when the call loop has handed the
