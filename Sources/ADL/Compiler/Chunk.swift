@@ -92,6 +92,8 @@ public final class FunctionProto {
     private(set) var constants: UnsafeMutablePointer<Slot>?
     /// A leading `if p cmp K: return ...` a call can run itself (EntryGuard.swift).
     private(set) var entryGuard = EntryGuard()
+    /// Whether every instruction is one the call loop runs (VM+CallLoop.swift).
+    private(set) var runsInCallLoop = false
 
     /// Freezes the function: its counts and the pointers the VM runs over.
     func seal() {
@@ -102,5 +104,6 @@ public final class FunctionProto {
         code = sealed.code
         constants = sealed.constants
         entryGuard = EntryGuard.find(code: chunk.code, constants: sealed.constants, arity: arity)
+        runsInCallLoop = VM.callLoopRuns(chunk.code)
     }
 }

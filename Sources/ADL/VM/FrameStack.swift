@@ -54,6 +54,16 @@ struct FrameStack {
         count &-= n
     }
 
+    /// The frames themselves, for the call loop (VM+CallLoop.swift), which keeps the
+    /// count in a register while it runs and stores it back with `setCount`.
+    @inline(__always) var frameBuffer: UnsafeMutablePointer<Frame> { buffer }
+
+    /// Sets the count after the call loop pushed or popped frames in `frameBuffer`
+    /// (never above `capacity`).
+    @inline(__always) mutating func setCount(_ n: Int) {
+        count = n
+    }
+
     /// Makes room for `capacity` frames (a raised recursion limit).
     mutating func reserve(_ newCapacity: Int) {
         guard newCapacity > capacity else { return }

@@ -435,8 +435,16 @@ extension VM {
                             if extra > 0 { (stack + (base &+ 1)).initialize(repeating: .undefined, count: extra) }
                             sp = base &+ function.slotCount
                             self.sp = sp
+                            // Recursive scalar code (a call-loop function calling one): the small loop
+                            // (VM+CallLoop.swift) runs both, then the full loop goes on here.
+                            let enterCallLoop = function.runsInCallLoop && frames.top.function.runsInCallLoop
                             frames.push(Frame(function: function, ip: entryIP, base: base, code: calleeCode, constants: calleeConstants),
                                         callerIP: ip)
+                            if enterCallLoop {
+                                if !runCallLoop(stopDepth: stopDepth) { return }
+                                resumeAfterCallLoop(&code, &constants, &slots, &ip, &sp)
+                                break
+                            }
                             code = calleeCode
                             constants = calleeConstants
                             slots = stack + base
@@ -767,6 +775,19 @@ extension VM {
         slots = stack + frame.base
         ip = frame.ip
         return true
+    }
+
+    /// Reloads the dispatch loop's state from the innermost frame and `self.sp` after the
+    /// call loop handed it back (VM+CallLoop.swift).
+    @inline(__always)
+    func resumeAfterCallLoop(_ code: inout UnsafeMutablePointer<Instruction>, _ constants: inout UnsafeMutablePointer<Slot>,
+                             _ slots: inout UnsafeMutablePointer<Slot>, _ ip: inout Int, _ sp: inout Int) {
+        let frame = frames.top
+        code = frame.code
+        constants = frame.constants
+        slots = stack + frame.base
+        ip = frame.ip
+        sp = self.sp
     }
 
     /// The counter of a range loop (`counter`, stop, step in three slots): its current

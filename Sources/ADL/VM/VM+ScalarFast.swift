@@ -12,27 +12,32 @@ extension VM {
         return floatOp(op, x, y)
     }
 
-    /// `scalarFast` with int + - * chosen by compares before anything else: for the fused
-    /// call and return instructions (`f(n - 1)`, `return a + b`), which mostly see ints and
-    /// one operator per site, so the compares predict where a jump table would not help.
+    /// `scalarFast` with int - and + tested first by two compares, everything else out
+    /// of line: for the fused call and return instructions (`f(n - 1)`, `return a + b`),
+    /// which mostly see ints and one operator per site. A third case or an inlined
+    /// general path would make the optimiser turn the compares into a jump table on the
+    /// operator (an indirect jump and seven more instructions per call).
     // Transparent (inlined before optimisation): the dispatch loop is past the size where
     // the optimiser still honours @inline(__always) for a function this size.
     @_transparent
     static func intFirstFast(_ op: OpCode, _ l: Slot, _ r: Slot) -> Slot? {
         if l.tag == .int && r.tag == .int {
-            let (v, o): (Int, Bool)
             if op == .sub {
-                (v, o) = l.int.subtractingReportingOverflow(r.int)
-            } else if op == .add {
-                (v, o) = l.int.addingReportingOverflow(r.int)
-            } else if op == .mul {
-                (v, o) = l.int.multipliedReportingOverflow(by: r.int)
-            } else {
-                return intOp(op, l.int, r.int)
+                let (v, o) = l.int.subtractingReportingOverflow(r.int)
+                return o ? nil : .int(v)
             }
-            return o ? nil : .int(v)
+            if op == .add {
+                let (v, o) = l.int.addingReportingOverflow(r.int)
+                return o ? nil : .int(v)
+            }
         }
-        return scalarFast(op, l, r)
+        return scalarFastOutOfLine(op, l, r)
+    }
+
+    /// `scalarFast`, not inlined (intFirstFast's other operators and kinds).
+    @inline(never)
+    static func scalarFastOutOfLine(_ op: OpCode, _ l: Slot, _ r: Slot) -> Slot? {
+        scalarFast(op, l, r)
     }
 
     /// `scalarFast` for the four operators fused instructions use (+ - * /), with the

@@ -141,6 +141,8 @@ public final class FunctionObject {
     let constants: UnsafeMutablePointer<Slot>?
     /// The base case a call may run without a frame (Compiler/EntryGuard.swift).
     let entryGuard: EntryGuard
+    /// Whether a call runs it in the call loop (VM+CallLoop.swift).
+    let runsInCallLoop: Bool
 
     public init(proto: FunctionProto, defaults: [Value], captured: [CellObject]) {
         self.proto = proto
@@ -152,6 +154,7 @@ public final class FunctionObject {
         code = proto.code
         constants = proto.constants
         entryGuard = proto.entryGuard
+        runsInCallLoop = proto.runsInCallLoop
     }
 }
 
