@@ -243,12 +243,17 @@ final class Differentiator {
 
     /// The compiled function for the arguments' shapes (tracing when needed), for `dis`.
     func compiled(_ vm: VM, _ args: Arguments) throws -> FunctionProto {
-        if let entry = entries.first(where: { matches($0, args.positional, args.keywords) }) {
+        // The entry a call would run: its shapes match and the globals and cells it
+        // read still hold what they held when it was traced (else a call retraces).
+        func current(_ e: Entry) -> Bool {
+            matches(e, args.positional, args.keywords) && e.isRunnable && externalArguments(e, vm) != nil
+        }
+        if let entry = entries.first(where: current) {
             _ = try compile(entry, vm)
             if let proto = entry.proto { return proto }
         }
         _ = try run(vm, args)
-        guard let entry = entries.first(where: { matches($0, args.positional, args.keywords) }) else {
+        guard let entry = entries.last(where: current) else {
             throw ADLError.value("\(name) cannot be compiled: its function is not deterministic")
         }
         _ = try compile(entry, vm)
