@@ -205,7 +205,12 @@ void adl_parallel_for(long count, adl_task task, void *context) {
         syscall(SYS_futex, &generation, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
     }
     take_tasks(&j);
-    while (__atomic_load_n(&j.done, __ATOMIC_SEQ_CST) < count) cpu_relax();
+    // A worker still inside its last task: spin, then yield the core now and
+    // then (it may have been preempted, even onto our core, on a busy machine).
+    for (unsigned k = 1; __atomic_load_n(&j.done, __ATOMIC_SEQ_CST) < count; k++) {
+        cpu_relax();
+        if (k >= 2048) sched_yield();
+    }
     __atomic_store_n(&current_job, NULL, __ATOMIC_SEQ_CST);
     while (__atomic_load_n(&active, __ATOMIC_SEQ_CST) != 0) cpu_relax();
     pthread_mutex_unlock(&job_lock);
