@@ -55,9 +55,9 @@ static void fill_task(void *context, long index) {
 }
 
 void adl_jit_fill(adl_jit_kernel kernel, const double *const *inputs, const long *counts,
-                  const double *numbers, double *out, long n) {
+                  const double *numbers, double *out, long n, int threaded) {
     if (n <= 0) return;
-    if (n < ADL_JIT_PARALLEL_MIN || adl_threads() <= 1) {
+    if (!threaded || n < ADL_JIT_PARALLEL_MIN || adl_threads() <= 1) {
         kernel(inputs, counts, numbers, out, 0, n);
         return;
     }
@@ -132,10 +132,10 @@ static void sum_task(void *context, long index) {
 }
 
 double adl_jit_sum(adl_jit_kernel kernel, const double *const *inputs, const long *counts,
-                   const double *numbers, long n) {
+                   const double *numbers, long n, int threaded) {
     if (n <= 0) return 0.0;
     struct sum_job j = {{kernel, inputs, counts, numbers, n}, NULL, NULL, NULL, 0};
-    if (n >= ADL_JIT_PARALLEL_MIN && adl_threads() > 1) {
+    if (threaded && n >= ADL_JIT_PARALLEL_MIN && adl_threads() > 1) {
         // A part is a half (rounded down to a multiple of 8) of a run longer than
         // ADL_JIT_SUM_PART, so it holds more than ADL_JIT_SUM_PART / 4 elements:
         // there are fewer than 4n / ADL_JIT_SUM_PART + 1 parts.

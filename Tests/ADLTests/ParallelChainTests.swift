@@ -165,11 +165,15 @@ final class ParallelChainTests: XCTestCase {
     func testThreadedSumsAroundThePartsBoundaries() throws {
         try requireCompiler()
         try usePrivateCache()
+        // sum((((x * y + 1) * x - y) / 3 + x * y) * y): 7 operations, threaded.
         let kernel = FusedKernel(
             inputs: [FusedInput(source: .local(0)), FusedInput(source: .local(1))],
             steps: [.load(0, shift: 0), .load(1, shift: 0), .binary(.mul, 0, 1), .constant(1),
-                    .binary(.add, 2, 3)],
+                    .binary(.add, 2, 3), .binary(.mul, 4, 0), .binary(.sub, 5, 1), .constant(3),
+                    .binary(.div, 6, 7), .binary(.add, 8, 2), .binary(.mul, 9, 1)],
             sums: true, shape: nil)
+        XCTAssertTrue(kernel.threaded)
+        let jobsBefore = adl_parallel_jobs()
         var g = FusedJITTests.Generator(state: 99)
         // Finite values of mixed magnitudes, so every rounding of the sum shows
         // (one nan or inf would make every order give the same result).
@@ -193,6 +197,33 @@ final class ParallelChainTests: XCTestCase {
             assertSame(kernel.run(read, jit: .never), threaded, "n=\(n), interpreted")
         }
         XCTAssertTrue(kernel.summary.hasSuffix(", native"), kernel.summary)
+        XCTAssertGreaterThan(adl_parallel_jobs(), jobsBefore)
+    }
+
+    /// A short chain (sum(x * y + 1.0), bound by memory) stays on one thread
+    /// however large; its sum is still NumPy's.
+    func testShortChainsStayOnOneThread() throws {
+        try requireCompiler()
+        try usePrivateCache()
+        let kernel = FusedKernel(
+            inputs: [FusedInput(source: .local(0)), FusedInput(source: .local(1))],
+            steps: [.load(0, shift: 0), .load(1, shift: 0), .binary(.mul, 0, 1), .constant(1),
+                    .binary(.add, 2, 3)],
+            sums: true, shape: nil)
+        XCTAssertFalse(kernel.threaded)
+        let out = try withThreads(2) {
+            let jobsBefore = adl_parallel_jobs()
+            let text = try TestPrograms.run("""
+            x = linspace(-2.0, 2.0, 1000003)
+            y = x * 0.5
+            for i in range(3):
+                print(repr(sum(x * y + 1.0)))
+            """)
+            XCTAssertEqual(adl_parallel_jobs(), jobsBefore)
+            return text
+        }
+        // np.sum(x * y + 1.0) of the same arrays.
+        XCTAssertEqual(out, String(repeating: "1666673.0000013332\n", count: 3))
     }
 
     /// Rosenbrock at n = 1000003 (B5's chains, threaded): NumPy's and autograd's values.

@@ -100,16 +100,16 @@ adl_jit_kernel adl_jit_load(const char *dir, const char *name, const char *sourc
                             int verbose, int *compiled);
 
 /// out[i] = the chain's element i for i < n (the kernel of one run), split over
-/// the threads of `adl_parallel_for` when n >= adl_jit_parallel_min(); the same
-/// bits with any number of threads (jitrun.c).
+/// the threads of `adl_parallel_for` when `threaded` and n >= adl_jit_parallel_min();
+/// the same bits with any number of threads (jitrun.c).
 void adl_jit_fill(adl_jit_kernel kernel, const double *const *inputs, const long *counts,
-                  const double *numbers, double *out, long n);
+                  const double *numbers, double *out, long n, int threaded);
 
 /// The sum of the chain's elements 0..<n in NumPy's pairwise order (as adl_sum
 /// of the filled result, plus the initial 0.0), split over the threads when
-/// n >= adl_jit_parallel_min(); the same bits with any number of threads.
+/// `threaded` and n >= adl_jit_parallel_min(); the same bits with any number of threads.
 double adl_jit_sum(adl_jit_kernel kernel, const double *const *inputs, const long *counts,
-                   const double *numbers, long n);
+                   const double *numbers, long n, int threaded);
 
 /// Chains over fewer elements run on the calling thread only (131072).
 long adl_jit_parallel_min(void);

@@ -55,6 +55,12 @@ enum FusedJIT {
     static let minElements = 65536
     /// A chain compiles on its `hotRuns`-th run over at least `minElements` elements.
     static let hotRuns = 2
+    /// A compiled chain uses several threads over at least 131072 elements
+    /// (`adl_jit_parallel_min`) when it has this many operations per element. A
+    /// shorter one is bound by memory, which a second core does not widen here:
+    /// B3's sum(x * y + 1.0) over 10^7 elements (2 operations) took 7.0 ms on one
+    /// thread and 7.1 on two; B5's f (7) and gradient (13) take about half the time.
+    static let threadedMinOperations = 6
     /// How long the compiler may take.
     static let timeoutMilliseconds: Int32 = 20_000
 

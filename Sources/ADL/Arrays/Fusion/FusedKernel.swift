@@ -85,9 +85,20 @@ final class FusedKernel: @unchecked Sendable {
     private var nativeKey: [UInt8] = []
     private var nativeFailed = false
 
+    /// Whether a large native run may use several threads: only chains with at
+    /// least `FusedJIT.threadedMinOperations` operations per element, which are
+    /// bound by the arithmetic; shorter ones are bound by memory.
+    let threaded: Bool
+
     init(inputs: [FusedInput], steps: [FusedStep], sums: Bool, shape: [Int]?, sumSource: FusedSource? = nil) {
         self.inputs = inputs
         self.steps = steps
+        threaded = steps.count(where: { step in
+            switch step {
+            case .binary, .unary, .padAdd: return true
+            case .load, .constant: return false
+            }
+        }) >= FusedJIT.threadedMinOperations
         self.sums = sums
         self.shape = shape
         self.sumSource = sumSource
@@ -245,12 +256,13 @@ extension FusedKernel {
             counts.withUnsafeBufferPointer { c in
                 numbers.withUnsafeBufferPointer { num in
                     let cnt = c.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CLong.self) }
+                    let threaded: Int32 = threaded ? 1 : 0
                     if !sums {
                         let out = NDArray(validShape: shape, count: n, isBool: false)
-                        adl_jit_fill(k, p.baseAddress, cnt, num.baseAddress, out.data, n)
+                        adl_jit_fill(k, p.baseAddress, cnt, num.baseAddress, out.data, n, threaded)
                         return .array(out)
                     }
-                    return .float(adl_jit_sum(k, p.baseAddress, cnt, num.baseAddress, n))
+                    return .float(adl_jit_sum(k, p.baseAddress, cnt, num.baseAddress, n, threaded))
                 }
             }
         }
