@@ -104,6 +104,44 @@ adl_jit_kernel adl_jit_load(const char *dir, const char *name, const char *sourc
                             const char *const *argv, const char *symbol, int timeout_ms,
                             int verbose, int *compiled);
 
+/// out[i] = the chain's element i for i < n (the kernel of one run), split over
+/// the threads of `adl_parallel_for` when `threaded` and n >= adl_jit_parallel_min();
+/// the same bits with any number of threads (jitrun.c).
+void adl_jit_fill(adl_jit_kernel kernel, const double *const *inputs, const long *counts,
+                  const double *numbers, double *out, long n, int threaded);
+
+/// The sum of the chain's elements 0..<n in NumPy's pairwise order (as adl_sum
+/// of the filled result, plus the initial 0.0), split over the threads when
+/// `threaded` and n >= adl_jit_parallel_min(); the same bits with any number of threads.
+double adl_jit_sum(adl_jit_kernel kernel, const double *const *inputs, const long *counts,
+                   const double *numbers, long n, int threaded);
+
+/// Chains over fewer elements run on the calling thread only (131072).
+long adl_jit_parallel_min(void);
+
+// MARK: - Threads (parallel.c)
+
+/// One task of `adl_parallel_for`.
+typedef void (*adl_task)(void *context, long index);
+
+/// Runs task(context, i) for every 0 <= i < count, on the calling thread and up
+/// to adl_threads() - 1 workers of a persistent pool, and returns when all are
+/// done. Tasks must be independent (each writes its own memory). Serial when
+/// only one thread is allowed, or when another job is running.
+void adl_parallel_for(long count, adl_task task, void *context);
+
+/// The threads a job may use, the caller's included: ADL_THREADS when set to a
+/// positive number, else the CPUs this process may run on (at most 64).
+int adl_threads(void);
+
+/// Sets the thread limit (n <= 0: back to the default) and returns the previous one.
+int adl_set_threads(int n);
+
+/// Jobs `adl_parallel_for` handed to the pool, and tasks its workers ran, since
+/// the process started (tests check the threaded path is taken).
+long adl_parallel_jobs(void);
+long adl_parallel_worker_tasks(void);
+
 // MARK: - Memory (memory.c)
 
 /// Makes glibc serve large blocks from the heap and keep freed ones there, so a

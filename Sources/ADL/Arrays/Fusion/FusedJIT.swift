@@ -31,6 +31,8 @@
 // outside their input as in the interpreter; padAdd adds only inside lo..<hi.
 // A sum keeps the interpreter's blocks and NumPy's pairwise order: the native
 // code fills a block buffer and `adl_sum` adds the same leaf runs as before.
+// Sources/CSupport/jitrun.c runs a compiled chain, over several threads when it
+// is large (parts of the result, or whole subtrees of the pairwise sum).
 //
 // When: a chain is compiled the second time it runs over at least 65536
 // elements (`minElements`, `hotRuns`), so scripts over small arrays and the
@@ -53,10 +55,12 @@ enum FusedJIT {
     static let minElements = 65536
     /// A chain compiles on its `hotRuns`-th run over at least `minElements` elements.
     static let hotRuns = 2
-    /// Elements per block of a compiled sum (the buffer stays in L1). 512 as the
-    /// interpreter: 2048 made x*y+1 over 10^7 elements 40% slower (measured), 512 and
-    /// 2048 are alike on B5.
-    static let sumBlock = 512
+    /// A compiled chain uses several threads over at least 131072 elements
+    /// (`adl_jit_parallel_min`) when it has this many operations per element. A
+    /// shorter one is bound by memory, which a second core does not widen here:
+    /// B3's sum(x * y + 1.0) over 10^7 elements (2 operations) took 7.0 ms on one
+    /// thread and 7.1 on two; B5's f (7) and gradient (13) take about half the time.
+    static let threadedMinOperations = 6
     /// How long the compiler may take.
     static let timeoutMilliseconds: Int32 = 20_000
 

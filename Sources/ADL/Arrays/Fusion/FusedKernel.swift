@@ -85,9 +85,20 @@ final class FusedKernel: @unchecked Sendable {
     private var nativeKey: [UInt8] = []
     private var nativeFailed = false
 
+    /// Whether a large native run may use several threads: only chains with at
+    /// least `FusedJIT.threadedMinOperations` operations per element, which are
+    /// bound by the arithmetic; shorter ones are bound by memory.
+    let threaded: Bool
+
     init(inputs: [FusedInput], steps: [FusedStep], sums: Bool, shape: [Int]?, sumSource: FusedSource? = nil) {
         self.inputs = inputs
         self.steps = steps
+        threaded = steps.count(where: { step in
+            switch step {
+            case .binary, .unary, .padAdd: return true
+            case .load, .constant: return false
+            }
+        }) >= FusedJIT.threadedMinOperations
         self.sums = sums
         self.shape = shape
         self.sumSource = sumSource
@@ -236,38 +247,22 @@ final class FusedKernel: @unchecked Sendable {
 }
 
 extension FusedKernel {
-    /// The chain through native code `k`: the whole result in one call, or a sum
-    /// of blocks added in NumPy's pairwise order exactly as `FusedMachine.sum`.
+    /// The chain through native code `k`: the whole result, or its sum in NumPy's
+    /// pairwise order exactly as `FusedMachine.sum`; both split over threads when
+    /// the chain is large (Sources/CSupport/jitrun.c, the same bits either way).
     fileprivate func runNative(_ k: adl_jit_kernel, n: Int, shape: [Int], pointers: [UnsafePointer<Double>?],
                                counts: [Int], numbers: [Double]) -> Value {
         pointers.withUnsafeBufferPointer { p in
             counts.withUnsafeBufferPointer { c in
                 numbers.withUnsafeBufferPointer { num in
                     let cnt = c.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CLong.self) }
+                    let threaded: Int32 = threaded ? 1 : 0
                     if !sums {
                         let out = NDArray(validShape: shape, count: n, isBool: false)
-                        if n > 0 { k(p.baseAddress, cnt, num.baseAddress, out.data, 0, n) }
+                        adl_jit_fill(k, p.baseAddress, cnt, num.baseAddress, out.data, n, threaded)
                         return .array(out)
                     }
-                    if n == 0 { return .float(0) }
-                    let block = FusedJIT.sumBlock
-                    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: block)
-                    defer { buffer.deallocate() }
-                    var blockStart = 0, blockEnd = 0
-                    func pairwise(_ lo: Int, _ m: Int) -> Double {
-                        if m <= 128 {
-                            if lo + m > blockEnd {
-                                blockStart = lo
-                                blockEnd = Swift.min(n, lo + block)
-                                k(p.baseAddress, cnt, num.baseAddress, buffer, blockStart, blockEnd - blockStart)
-                            }
-                            return adl_sum(buffer + (lo - blockStart), m)
-                        }
-                        var half = m / 2
-                        half -= half % 8
-                        return pairwise(lo, half) + pairwise(lo + half, m - half)
-                    }
-                    return .float(0 + pairwise(0, n))
+                    return .float(adl_jit_sum(k, p.baseAddress, cnt, num.baseAddress, n, threaded))
                 }
             }
         }
