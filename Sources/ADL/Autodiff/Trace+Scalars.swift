@@ -100,12 +100,15 @@ extension Trace {
 
     // MARK: Recording
 
-    /// An operand of the fast path: its number, and its node if traced, or
-    /// the constant it stands for (made only once both operands qualify).
+    /// An operand of the fast path: its number, and its node if traced (-1 for
+    /// a constant, whose node is made only once both operands qualify). Plain
+    /// data: nothing to retain or destroy per operation.
     struct ScalarOperand {
         var x: Double
         var node: Int
-        var constant: Value?
+        /// An untraced int operand: its value (`x` is its Double). Nil: a float.
+        var int: Int?
+        var isTraced: Bool { node >= 0 }
     }
 
     /// `s` as an operand of the fast path, nil when the general path must take it.
@@ -116,15 +119,15 @@ extension Trace {
             guard UInt32(truncatingIfNeeded: s.bits >> 32) == serial else { return nil }
             let n = Int(UInt32(truncatingIfNeeded: s.bits))
             guard n < storage.count, let x = tracedNumber(n) else { return nil }
-            return ScalarOperand(x: x, node: n, constant: nil)
+            return ScalarOperand(x: x, node: n, int: nil)
         case .float:
-            return ScalarOperand(x: s.double, node: -1, constant: .float(s.double))
+            return ScalarOperand(x: s.double, node: -1, int: nil)
         case .int:
-            return ScalarOperand(x: Double(s.int), node: -1, constant: .int(s.int))
+            return ScalarOperand(x: Double(s.int), node: -1, int: s.int)
         case .array:
             guard case .array(let a) = s.value(), a.shape.isEmpty, !a.isBool,
                   let n = nodeOf[ObjectIdentifier(a)] else { return nil }
-            return ScalarOperand(x: a.data[0], node: n, constant: nil)
+            return ScalarOperand(x: a.data[0], node: n, int: nil)
         default:
             return nil
         }
@@ -133,31 +136,49 @@ extension Trace {
     /// The node of an operand, recording its constant (as `operand` does).
     @inline(__always)
     private func node(_ o: ScalarOperand) -> Int {
-        if let c = o.constant { return constant(c) }
-        return o.node
+        if o.isTraced { return o.node }
+        if let i = o.int { return constant(.int(i)) }
+        return constant(.float(o.x))
     }
 
     /// Records a pure operation with the number `x` as its traced result, or
     /// finds it recorded already (CSE, as `add`); the result's slot.
     private func recordLazy(_ primitive: Primitive, _ key: NodeKey, _ ids: Operands, _ x: Double) -> Slot {
-        let hash = key.hash
-        // The node's index is known before it is appended: look for its twin and
-        // enter it in one go.
         let next = storage.count
-        if let n = pureNodes.find(key, hash: hash, orInsert: next) {
-            if storage[n].isLazy { return slot(ofLazy: n) }
-            if case .array(let a) = storage[n].value { return Slot(.array(a)) }
-            pureNodes.set(key, hash: hash, next)
+        // A twin has the same operands, so it came after each of them. In a loop of
+        // scalar maths most operations have the last node as an operand (`sin(x)` of the
+        // `x` just computed, then `0.01 * sin(x)`, then that `* x`): no node comes after
+        // it, so no twin can exist, and the node's entry in the CSE table waits until
+        // something looks there (`unindexed`).
+        let last = next - 1
+        let mayHaveTwin: Bool
+        switch ids.count {
+        case 1: mayHaveTwin = ids[0] != last
+        case 2: mayHaveTwin = ids[0] != last && ids[1] != last
+        default: mayHaveTwin = true
+        }
+        if mayHaveTwin {
+            if !unindexed.isEmpty { indexUnindexed() }
+            let hash = key.hash
+            // The node's index is known before it is appended: look for its twin and
+            // enter it in one go.
+            if let n = pureNodes.find(key, hash: hash, orInsert: next) {
+                if storage[n].isLazy { return slot(ofLazy: n) }
+                if case .array(let a) = storage[n].value { return Slot(.array(a)) }
+                pureNodes.set(key, hash: hash, next)
+            }
+        } else {
+            unindexed.append(next)
         }
         if storage.count == storage.capacity && storage.count >= 512 {
-            // A long scalar loop: grow the nodes and the CSE table fourfold rather than
-            // twofold, so that fewer nodes and keys are copied and rehashed on the way.
+            // A long scalar loop: grow the nodes fourfold rather than twofold, so that
+            // fewer are copied on the way.
             storage.reserveCapacity(4 * storage.count)
-            pureNodes.reserveCapacity(3 * storage.count)
         }
-        let n = append(Node(primitive: primitive, operands: ids, value: .float(x), location: location, isLazy: true))
+        // As `append` (a lazy node leaves `isScalarTape` as it is).
+        storage.append(Node(primitive: primitive, operands: ids, value: .float(x), location: location, isLazy: true))
         lazyCount += 1
-        return slot(ofLazy: n)
+        return slot(ofLazy: next)
     }
 
     /// `l op r` for an arithmetic operator with a traced number among numbers;
@@ -200,7 +221,7 @@ extension VM {
         guard let trace = activeTrace, Trace.recordsScalarsLazily, trace.variableNames == nil, VM.isScalarTraceable(op),
               l.tag == .traced || r.tag == .traced || l.tag == .array || r.tag == .array,
               let a = trace.scalarOperand(l), let b = trace.scalarOperand(r),
-              a.constant == nil || b.constant == nil else { return nil }
+              a.isTraced || b.isTraced else { return nil }
         noteLocation(trace)
         return trace.scalarBinary(op, a, b)
     }
@@ -211,7 +232,7 @@ extension VM {
     func tracedScalarCall(_ builtin: BuiltinFunction, _ argument: Slot) -> Slot? {
         guard let trace = activeTrace, Trace.recordsScalarsLazily, trace.variableNames == nil, !builtin.tracesItself,
               argument.tag == .traced || argument.tag == .array,
-              let a = trace.scalarOperand(argument), a.constant == nil,
+              let a = trace.scalarOperand(argument), a.isTraced,
               let op = trace.scalarUnary(builtin, self) else { return nil }
         noteLocation(trace)
         return trace.scalarCall(builtin, op, a)
