@@ -143,7 +143,8 @@ extension Trace {
 
     /// Records a pure operation with the number `x` as its traced result, or
     /// finds it recorded already (CSE, as `add`); the result's slot.
-    private func recordLazy(_ primitive: Primitive, _ key: NodeKey, _ ids: Operands, _ x: Double) -> Slot {
+    /// `kind` and `builtin` are those of the node's CSE key (NodeKey), made only if it is looked up.
+    private func recordLazy(_ primitive: Primitive, kind: Int, builtin: UInt, _ ids: Operands, _ x: Double) -> Slot {
         let next = storage.count
         // A twin has the same operands, so it came after each of them. In a loop of
         // scalar maths most operations have the last node as an operand (`sin(x)` of the
@@ -159,6 +160,7 @@ extension Trace {
         }
         if mayHaveTwin {
             if !unindexed.isEmpty { indexUnindexed() }
+            let key = NodeKey(kind, ids, builtin: builtin, keywords: 0)
             let hash = key.hash
             // The node's index is known before it is appended: look for its twin and
             // enter it in one go.
@@ -171,9 +173,9 @@ extension Trace {
             unindexed.append(next)
         }
         if storage.count == storage.capacity && storage.count >= 512 {
-            // A long scalar loop: grow the nodes fourfold rather than twofold, so that
-            // fewer are copied on the way.
-            storage.reserveCapacity(4 * storage.count)
+            // A long scalar loop: grow the nodes eightfold (fourfold past 4096) rather than
+            // twofold, so that fewer are copied on the way (B10: 512 → 4096, one copy).
+            storage.reserveCapacity((storage.count < 4096 ? 8 : 4) * storage.count)
         }
         // As `append` (a lazy node leaves `isScalarTape` as it is).
         storage.append(Node(primitive: primitive, operands: ids, value: .float(x), location: location, isLazy: true))
@@ -189,7 +191,7 @@ extension Trace {
         let x = e.apply(l.x, r.x)
         let first = node(l)
         let ids = Operands(first, node(r))
-        return recordLazy(.binary(op), NodeKey(Int(op.rawValue), ids), ids, x)
+        return recordLazy(.binary(op), kind: Int(op.rawValue), builtin: 0, ids, x)
     }
 
     /// `f(a)` for a unary maths builtin of a traced number (as tracedCall).
@@ -198,8 +200,8 @@ extension Trace {
         guard !op.yieldsBool else { return nil }
         guard case .float(let x) = Library.scalarResult(op.apply(a.x), bool: false) else { return nil }
         let ids = Operands(a.node)
-        let key = NodeKey(Trace.callKind, ids, builtin: UInt(bitPattern: ObjectIdentifier(builtin)), keywords: 0)
-        return recordLazy(.call(builtin, keywords: []), key, ids, x)
+        return recordLazy(.call(builtin, keywords: []), kind: Trace.callKind,
+                          builtin: UInt(bitPattern: ObjectIdentifier(builtin)), ids, x)
     }
 }
 
@@ -218,9 +220,9 @@ extension VM {
     /// `frames.topIP` must be current (the node's location). Operands are not consumed.
     @inline(never)
     func tracedScalarBinary(_ op: OpCode, _ l: Slot, _ r: Slot) -> Slot? {
-        guard let trace = activeTrace, Trace.recordsScalarsLazily, trace.variableNames == nil, VM.isScalarTraceable(op),
+        guard let trace = activeTrace, Trace.recordsScalarsLazily, VM.isScalarTraceable(op),
               l.tag == .traced || r.tag == .traced || l.tag == .array || r.tag == .array,
-              let a = trace.scalarOperand(l), let b = trace.scalarOperand(r),
+              trace.variableNames == nil, let a = trace.scalarOperand(l), let b = trace.scalarOperand(r),
               a.isTraced || b.isTraced else { return nil }
         noteLocation(trace)
         return trace.scalarBinary(op, a, b)
@@ -230,9 +232,9 @@ extension VM {
     /// the scalar fast path for the unary maths builtins (nil otherwise).
     @inline(never)
     func tracedScalarCall(_ builtin: BuiltinFunction, _ argument: Slot) -> Slot? {
-        guard let trace = activeTrace, Trace.recordsScalarsLazily, trace.variableNames == nil, !builtin.tracesItself,
+        guard let trace = activeTrace, Trace.recordsScalarsLazily, !builtin.tracesItself,
               argument.tag == .traced || argument.tag == .array,
-              let a = trace.scalarOperand(argument), a.isTraced,
+              trace.variableNames == nil, let a = trace.scalarOperand(argument), a.isTraced,
               let op = trace.scalarUnary(builtin, self) else { return nil }
         noteLocation(trace)
         return trace.scalarCall(builtin, op, a)
