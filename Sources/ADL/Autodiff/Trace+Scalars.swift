@@ -118,7 +118,10 @@ extension Trace {
         case .traced:
             guard UInt32(truncatingIfNeeded: s.bits >> 32) == serial else { return nil }
             let n = Int(UInt32(truncatingIfNeeded: s.bits))
-            guard n < storage.count, let x = tracedNumber(n) else { return nil }
+            guard n < storage.count else { return nil }
+            // A lazy number (the usual case) without a call; otherwise as `tracedNumber`.
+            if storage[n].isLazy, case .float(let x) = storage[n].value { return ScalarOperand(x: x, node: n, int: nil) }
+            guard let x = tracedNumber(n) else { return nil }
             return ScalarOperand(x: x, node: n, int: nil)
         case .float:
             return ScalarOperand(x: s.double, node: -1, int: nil)
@@ -144,6 +147,8 @@ extension Trace {
     /// Records a pure operation with the number `x` as its traced result, or
     /// finds it recorded already (CSE, as `add`); the result's slot.
     /// `kind` and `builtin` are those of the node's CSE key (NodeKey), made only if it is looked up.
+    /// Inlined into its two callers, where `primitive` is a known case (nothing to copy generically).
+    @inline(__always)
     private func recordLazy(_ primitive: Primitive, kind: Int, builtin: UInt, _ ids: Operands, _ x: Double) -> Slot {
         let next = storage.count
         // A twin has the same operands, so it came after each of them. In a loop of
