@@ -87,9 +87,52 @@ final class TraceScalarsTests: XCTestCase {
         XCTAssertEqual(d?.leanRuns, 1)
         // 4 operations a step; the last one is the result, which became a value.
         XCTAssertEqual(d?.lazyNodes, 399)
+        // Each operation had the last node as an operand: none could have a twin, and
+        // none was entered in the CSE table while recording.
+        XCTAssertEqual(d?.unindexedNodes, 400)
         Trace.recordsScalarsLazily = false
         _ = try TestPrograms.run("g2 = grad(f)\ng2(0.5)\n", vm: vm)
         XCTAssertEqual(differentiator(vm, "g2")?.lazyNodes, 0)
+    }
+
+    /// An operation on the last node recorded has no twin, so the fast path enters it
+    /// in the CSE table only when something looks there (Trace.unindexed); the twins
+    /// that do occur must still be found, by the fast path and by the gradient graph.
+    func testCommonSubexpressionsAreFoundThoughTheirEntriesWait() throws {
+        let source = """
+        def f(x):
+            for i in range(40):
+                s = sin(x)
+                t = sin(x) * x              # sin(x) again: s itself
+                u = s * x                   # t again
+                v = x * s                   # not t: the operands swapped
+                x = x - 0.01 * (t + u * v) + 0.001 * sin(x) * x
+            return x
+        g = grad(f)
+        print(g(0.5), g(0.5), g(0.5), value_and_grad(f)(-1.25))
+        dis(g, 0.5)
+
+        """
+        let out = try sameBothWays(source)
+        // The real derivative, by forward mode: x ← x − 0.01 (sin(x) x + (sin(x) x)²) + 0.001 sin(x) x.
+        var x = 0.5, dx = 1.0
+        for _ in 0..<40 {
+            let p = sin(x) * x, dp = cos(x) * x + sin(x)
+            dx = dx * (1 - 0.01 * (dp + 2 * p * dp) + 0.001 * dp)
+            x = x - 0.01 * (p + p * p) + 0.001 * p
+        }
+        let first = out.split(separator: " ").first.map(String.init) ?? ""
+        XCTAssertEqual(Double(first) ?? .nan, dx, accuracy: 1e-12)
+        // The same nodes both ways: the fast path's twins are the general path's.
+        var counts: [Int] = []
+        for lazy in [false, true] {
+            Trace.recordsScalarsLazily = lazy
+            let vm = VM()
+            _ = try TestPrograms.run(source.replacingOccurrences(of: "print(", with: "(").replacingOccurrences(of: "dis(g, 0.5)", with: ""), vm: vm)
+            counts.append(differentiator(vm, "g")?.recordedNodes ?? -1)
+        }
+        XCTAssertEqual(counts[0], counts[1])
+        XCTAssertGreaterThan(counts[0], 40 * 10)
     }
 
     /// Where a traced number leaves the fast path: it becomes its 0-d array

@@ -39,6 +39,10 @@ final class Differentiator {
     /// How many nodes the last trace's function recorded by the scalar fast
     /// path (Trace+Scalars.swift) still held as numbers when it returned: for tests.
     private(set) var lazyNodes = 0
+    /// The last trace's node count when its function returned, and how many of its lazy
+    /// nodes were still out of the CSE table then (Trace.unindexed): for tests.
+    private(set) var recordedNodes = 0
+    private(set) var unindexedNodes = 0
     /// False makes every first call take the graph path (tests compare the two).
     var allowsLean = true
     /// How many cached calls were answered by replaying a lean entry's trace
@@ -392,6 +396,8 @@ final class Differentiator {
         }
         let out = try vm.call(function, Arguments(traced, keywords: args.keywords))
         lazyNodes = trace.lazyCount
+        recordedNodes = trace.storage.count
+        unindexedNodes = trace.unindexed.count
         let ops = GradientOps(vm: vm)
 
         var seedValue: Value

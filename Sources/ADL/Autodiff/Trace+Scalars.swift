@@ -100,12 +100,15 @@ extension Trace {
 
     // MARK: Recording
 
-    /// An operand of the fast path: its number, and its node if traced, or
-    /// the constant it stands for (made only once both operands qualify).
+    /// An operand of the fast path: its number, and its node if traced (-1 for
+    /// a constant, whose node is made only once both operands qualify). Plain
+    /// data: nothing to retain or destroy per operation.
     struct ScalarOperand {
         var x: Double
         var node: Int
-        var constant: Value?
+        /// An untraced int operand: its value (`x` is its Double). Nil: a float.
+        var int: Int?
+        var isTraced: Bool { node >= 0 }
     }
 
     /// `s` as an operand of the fast path, nil when the general path must take it.
@@ -115,16 +118,19 @@ extension Trace {
         case .traced:
             guard UInt32(truncatingIfNeeded: s.bits >> 32) == serial else { return nil }
             let n = Int(UInt32(truncatingIfNeeded: s.bits))
-            guard n < storage.count, let x = tracedNumber(n) else { return nil }
-            return ScalarOperand(x: x, node: n, constant: nil)
+            guard n < storage.count else { return nil }
+            // A lazy number (the usual case) without a call; otherwise as `tracedNumber`.
+            if storage[n].isLazy, case .float(let x) = storage[n].value { return ScalarOperand(x: x, node: n, int: nil) }
+            guard let x = tracedNumber(n) else { return nil }
+            return ScalarOperand(x: x, node: n, int: nil)
         case .float:
-            return ScalarOperand(x: s.double, node: -1, constant: .float(s.double))
+            return ScalarOperand(x: s.double, node: -1, int: nil)
         case .int:
-            return ScalarOperand(x: Double(s.int), node: -1, constant: .int(s.int))
+            return ScalarOperand(x: Double(s.int), node: -1, int: s.int)
         case .array:
             guard case .array(let a) = s.value(), a.shape.isEmpty, !a.isBool,
                   let n = nodeOf[ObjectIdentifier(a)] else { return nil }
-            return ScalarOperand(x: a.data[0], node: n, constant: nil)
+            return ScalarOperand(x: a.data[0], node: n, int: nil)
         default:
             return nil
         }
@@ -133,31 +139,53 @@ extension Trace {
     /// The node of an operand, recording its constant (as `operand` does).
     @inline(__always)
     private func node(_ o: ScalarOperand) -> Int {
-        if let c = o.constant { return constant(c) }
-        return o.node
+        if o.isTraced { return o.node }
+        if let i = o.int { return constant(.int(i)) }
+        return constant(.float(o.x))
     }
 
     /// Records a pure operation with the number `x` as its traced result, or
     /// finds it recorded already (CSE, as `add`); the result's slot.
-    private func recordLazy(_ primitive: Primitive, _ key: NodeKey, _ ids: Operands, _ x: Double) -> Slot {
-        let hash = key.hash
-        // The node's index is known before it is appended: look for its twin and
-        // enter it in one go.
+    /// `kind` and `builtin` are those of the node's CSE key (NodeKey), made only if it is looked up.
+    /// Inlined into its two callers, where `primitive` is a known case (nothing to copy generically).
+    @inline(__always)
+    private func recordLazy(_ primitive: Primitive, kind: Int, builtin: UInt, _ ids: Operands, _ x: Double) -> Slot {
         let next = storage.count
-        if let n = pureNodes.find(key, hash: hash, orInsert: next) {
-            if storage[n].isLazy { return slot(ofLazy: n) }
-            if case .array(let a) = storage[n].value { return Slot(.array(a)) }
-            pureNodes.set(key, hash: hash, next)
+        // A twin has the same operands, so it came after each of them. In a loop of
+        // scalar maths most operations have the last node as an operand (`sin(x)` of the
+        // `x` just computed, then `0.01 * sin(x)`, then that `* x`): no node comes after
+        // it, so no twin can exist, and the node's entry in the CSE table waits until
+        // something looks there (`unindexed`).
+        let last = next - 1
+        let mayHaveTwin: Bool
+        switch ids.count {
+        case 1: mayHaveTwin = ids[0] != last
+        case 2: mayHaveTwin = ids[0] != last && ids[1] != last
+        default: mayHaveTwin = true
+        }
+        if mayHaveTwin {
+            if !unindexed.isEmpty { indexUnindexed() }
+            let key = NodeKey(kind, ids, builtin: builtin, keywords: 0)
+            let hash = key.hash
+            // The node's index is known before it is appended: look for its twin and
+            // enter it in one go.
+            if let n = pureNodes.find(key, hash: hash, orInsert: next) {
+                if storage[n].isLazy { return slot(ofLazy: n) }
+                if case .array(let a) = storage[n].value { return Slot(.array(a)) }
+                pureNodes.set(key, hash: hash, next)
+            }
+        } else {
+            unindexed.append(next)
         }
         if storage.count == storage.capacity && storage.count >= 512 {
-            // A long scalar loop: grow the nodes and the CSE table fourfold rather than
-            // twofold, so that fewer nodes and keys are copied and rehashed on the way.
-            storage.reserveCapacity(4 * storage.count)
-            pureNodes.reserveCapacity(3 * storage.count)
+            // A long scalar loop: grow the nodes eightfold (fourfold past 4096) rather than
+            // twofold, so that fewer are copied on the way (B10: 512 → 4096, one copy).
+            storage.reserveCapacity((storage.count < 4096 ? 8 : 4) * storage.count)
         }
-        let n = append(Node(primitive: primitive, operands: ids, value: .float(x), location: location, isLazy: true))
+        // As `append` (a lazy node leaves `isScalarTape` as it is).
+        storage.append(Node(primitive: primitive, operands: ids, value: .float(x), location: location, isLazy: true))
         lazyCount += 1
-        return slot(ofLazy: n)
+        return slot(ofLazy: next)
     }
 
     /// `l op r` for an arithmetic operator with a traced number among numbers;
@@ -168,7 +196,7 @@ extension Trace {
         let x = e.apply(l.x, r.x)
         let first = node(l)
         let ids = Operands(first, node(r))
-        return recordLazy(.binary(op), NodeKey(Int(op.rawValue), ids), ids, x)
+        return recordLazy(.binary(op), kind: Int(op.rawValue), builtin: 0, ids, x)
     }
 
     /// `f(a)` for a unary maths builtin of a traced number (as tracedCall).
@@ -177,8 +205,8 @@ extension Trace {
         guard !op.yieldsBool else { return nil }
         guard case .float(let x) = Library.scalarResult(op.apply(a.x), bool: false) else { return nil }
         let ids = Operands(a.node)
-        let key = NodeKey(Trace.callKind, ids, builtin: UInt(bitPattern: ObjectIdentifier(builtin)), keywords: 0)
-        return recordLazy(.call(builtin, keywords: []), key, ids, x)
+        return recordLazy(.call(builtin, keywords: []), kind: Trace.callKind,
+                          builtin: UInt(bitPattern: ObjectIdentifier(builtin)), ids, x)
     }
 }
 
@@ -197,10 +225,10 @@ extension VM {
     /// `frames.topIP` must be current (the node's location). Operands are not consumed.
     @inline(never)
     func tracedScalarBinary(_ op: OpCode, _ l: Slot, _ r: Slot) -> Slot? {
-        guard let trace = activeTrace, Trace.recordsScalarsLazily, trace.variableNames == nil, VM.isScalarTraceable(op),
+        guard let trace = activeTrace, Trace.recordsScalarsLazily, VM.isScalarTraceable(op),
               l.tag == .traced || r.tag == .traced || l.tag == .array || r.tag == .array,
-              let a = trace.scalarOperand(l), let b = trace.scalarOperand(r),
-              a.constant == nil || b.constant == nil else { return nil }
+              trace.variableNames == nil, let a = trace.scalarOperand(l), let b = trace.scalarOperand(r),
+              a.isTraced || b.isTraced else { return nil }
         noteLocation(trace)
         return trace.scalarBinary(op, a, b)
     }
@@ -209,9 +237,9 @@ extension VM {
     /// the scalar fast path for the unary maths builtins (nil otherwise).
     @inline(never)
     func tracedScalarCall(_ builtin: BuiltinFunction, _ argument: Slot) -> Slot? {
-        guard let trace = activeTrace, Trace.recordsScalarsLazily, trace.variableNames == nil, !builtin.tracesItself,
+        guard let trace = activeTrace, Trace.recordsScalarsLazily, !builtin.tracesItself,
               argument.tag == .traced || argument.tag == .array,
-              let a = trace.scalarOperand(argument), a.constant == nil,
+              trace.variableNames == nil, let a = trace.scalarOperand(argument), a.isTraced,
               let op = trace.scalarUnary(builtin, self) else { return nil }
         noteLocation(trace)
         return trace.scalarCall(builtin, op, a)

@@ -343,7 +343,25 @@ public final class Trace {
         keywordLists.append(names)
         return keywordLists.count - 1
     }
+    /// The pure nodes by key, for CSE. Lazy numbers recorded without looking for
+    /// a twin are entered later, in order (`unindexed`, `indexUnindexed`): call
+    /// `indexUnindexed` before reading or adding to it.
     var pureNodes = NodeTable<NodeKey>()
+    /// Lazy numbers not in `pureNodes` yet, in recording order (see `recordLazy`).
+    var unindexed: [Int] = []
+
+    /// Enters the nodes of `unindexed` in `pureNodes`, as `recordLazy` would have
+    /// when it recorded them. None can have a twin there: it has an operand that
+    /// was the last node when it was recorded, so any node with its key came
+    /// later, and looked in `pureNodes` (indexing these first).
+    func indexUnindexed() {
+        pureNodes.reserveCapacity(unindexed.count)
+        for n in unindexed {
+            guard let key = cseKey(storage[n].primitive, storage[n].operands) else { continue }
+            _ = pureNodes.find(key, hash: key.hash, orInsert: n)
+        }
+        unindexed.removeAll()
+    }
 
     /// Room for `count` more nodes, so that a long reverse pass does not keep
     /// growing (and rehashing) the tables.
@@ -398,6 +416,19 @@ public final class Trace {
     /// which computes `op.apply(x)` for a float `x`; nil for any other builtin.
     /// Only the VM's own registered builtin of that name qualifies.
     func scalarUnary(_ b: BuiltinFunction, _ vm: VM) -> ElementwiseUnary? {
+        // A loop calls the same builtin again and again: the last answer first.
+        if b === lastUnaryBuiltin, let op = lastUnaryOperation { return op }
+        guard let op = lookUpScalarUnary(b, vm) else { return nil }
+        lastUnaryBuiltin = b
+        lastUnaryOperation = op
+        return op
+    }
+    /// The maths builtin `scalarUnary` last found (one the VM registered, so holding it
+    /// makes no cycle; held, so its identity stays its own), and its operation.
+    private var lastUnaryBuiltin: BuiltinFunction?
+    private var lastUnaryOperation: ElementwiseUnary?
+
+    private func lookUpScalarUnary(_ b: BuiltinFunction, _ vm: VM) -> ElementwiseUnary? {
         let id = ObjectIdentifier(b)
         if let known = unaryOperation[id] { return known >= 0 ? unaryOperations[known] : nil }
         guard let op = Trace.scalarUnaryNames[b.name], vm.builtins.function(named: b.name) === b else {
@@ -457,6 +488,7 @@ public final class Trace {
     func add(_ primitive: Primitive, _ ids: Operands, _ result: Value) -> Value {
         let key = cseKey(primitive, ids)
         let hash = key?.hash ?? 0
+        if key != nil && !unindexed.isEmpty { indexUnindexed() }
         if let key, let n = pureNodes.find(key, hash: hash) {
             if storage[n].isLazy { materialize(n) }
             if case .array = storage[n].value { return storage[n].value }

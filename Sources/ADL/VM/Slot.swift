@@ -141,6 +141,12 @@ struct Slot {
         try Unmanaged<FunctionObject>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
     }
 
+    /// The builtin of a `.builtin` slot, lent to `body` without a reference of its own
+    /// (autodiff's scalar fast path of a call: no retain and release per call).
+    @inline(__always) func withBuiltin<R>(_ body: (BuiltinFunction) throws -> R) rethrows -> R {
+        try Unmanaged<BuiltinFunction>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
+    }
+
     /// The cell of a `.cell` slot.
     @inline(__always) var cellObject: CellObject {
         Unmanaged<CellObject>.fromOpaque(pointer).takeUnretainedValue()

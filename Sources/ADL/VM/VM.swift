@@ -161,16 +161,16 @@ public final class VM {
             try calleeSlot.withFunction { try pushFrame($0, argc: argc, keywordNames: keywordNames) }
             return true
         }
+        // MARK: Autodiff scalar fast path (one branch when not tracing)
+        if activeTrace != nil, calleeSlot.tag == .builtin, argc == 1, keywordNames.isEmpty,
+           let result = calleeSlot.withBuiltin({ tracedScalarCall($0, stack[sp - 1]) }) {
+            sp -= 1
+            stack[sp].release()
+            replaceCallee(at: calleeIndex, with: result)
+            return false
+        }
         switch calleeSlot.value() {
         case .builtin(let builtin):
-            // MARK: Autodiff scalar fast path (one branch when not tracing)
-            if activeTrace != nil, argc == 1, keywordNames.isEmpty,
-               let result = tracedScalarCall(builtin, stack[sp - 1]) {
-                sp -= 1
-                stack[sp].release()
-                replaceCallee(at: calleeIndex, with: result)
-                return false
-            }
             let args = collectArguments(argc: argc, keywordNames: keywordNames)
             if let trace = activeTrace, !builtin.tracesItself, trace.isTraced(args) {
                 replaceCallee(at: calleeIndex, with: try tracedCall(trace, builtin, args))
