@@ -20,7 +20,8 @@
 // pushing the callee's frame, and only with no trace recording (nothing here can
 // start one); entering and leaving cost about 40 instructions, which a call from
 // other code (a loop calling a small function) would pay on every call. Frames it
-// pushes are the full loop's frames.
+// pushes are the full loop's frames: its CALL_GLOBAL_LK (entry guard, frame push)
+// repeats the full loop's on its own registers, so a change to one is a change to both.
 
 extension VM {
     /// Runs the innermost frame (just pushed by the full loop) and what it calls, on

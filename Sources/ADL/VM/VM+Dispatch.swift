@@ -442,7 +442,7 @@ extension VM {
                                         callerIP: ip)
                             if enterCallLoop {
                                 if !runCallLoop(stopDepth: stopDepth) { return }
-                                resumeAfterCallLoop(&code, &constants, &slots, &ip, &sp)
+                                reloadFromTopFrame(&code, &constants, &slots, &ip, &sp)
                                 break
                             }
                             code = calleeCode
@@ -526,12 +526,7 @@ extension VM {
                     self.sp = sp
                     frames.topIP = ip
                     if try enterCall(argc: argc, keywordNames: names, location: nil) {
-                        let frame = frames.top
-                        code = frame.code
-                        constants = frame.constants
-                        slots = stack + frame.base
-                        ip = frame.ip
-                        sp = self.sp
+                        reloadFromTopFrame(&code, &constants, &slots, &ip, &sp)
                     } else {
                         sp = self.sp
                     }
@@ -777,10 +772,10 @@ extension VM {
         return true
     }
 
-    /// Reloads the dispatch loop's state from the innermost frame and `self.sp` after the
-    /// call loop handed it back (VM+CallLoop.swift).
+    /// Reloads the dispatch loop's state from the innermost frame and `self.sp`: after a
+    /// call pushed a frame, and after the call loop handed it back (VM+CallLoop.swift).
     @inline(__always)
-    func resumeAfterCallLoop(_ code: inout UnsafeMutablePointer<Instruction>, _ constants: inout UnsafeMutablePointer<Slot>,
+    func reloadFromTopFrame(_ code: inout UnsafeMutablePointer<Instruction>, _ constants: inout UnsafeMutablePointer<Slot>,
                              _ slots: inout UnsafeMutablePointer<Slot>, _ ip: inout Int, _ sp: inout Int) {
         let frame = frames.top
         code = frame.code
