@@ -73,9 +73,11 @@ venv:
 	fi
 
 # Runs every suite even when an earlier one fails, then fails if any did.
+# The tests' native chains go to a cache of their own (inside the build folder), not the
+# user's ~/.cache/adl/jit.
 test: deps venv
 	$(SWIFT) build $(SWIFT_FLAGS)
-	@status=0; \
+	@status=0; export XDG_CACHE_HOME="$(abspath $(BUILD_DIR))/test-cache"; \
 	$(SWIFT) test $(SWIFT_FLAGS) || status=1; \
 	$(VENV_PYTHON) Tests/differential/run.py --adl $(BUILD_DIR)/debug/adl || status=1; \
 	$(VENV_PYTHON) Tests/differential/npy_roundtrip.py --adl $(BUILD_DIR)/debug/adl || status=1; \
