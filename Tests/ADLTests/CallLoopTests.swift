@@ -48,12 +48,6 @@ final class CallLoopTests: XCTestCase {
         // Far longer than the timer: Ctrl-C stops it with an error at a call, and the same
         // VM runs the next program (the call loop stored its frame count back).
         let vm = VM()
-        interruptRequested.store(false, ordering: .relaxed)
-        let timer = Thread {
-            Thread.sleep(forTimeInterval: 0.2)
-            interruptRequested.store(true, ordering: .relaxed)
-        }
-        timer.start()
         let error = TestPrograms.failure("""
         def ping(n):
             if n < 2:
@@ -64,8 +58,7 @@ final class CallLoopTests: XCTestCase {
                 return n
             return ping(n - 1) + ping(n - 2)
         ping(45)
-        """, vm: vm)
-        interruptRequested.store(false, ordering: .relaxed)
+        """, vm: vm, ctrlCAfter: 0.2)
         XCTAssertEqual(error?.kind, .interrupt)
         XCTAssertFalse(error?.trace.isEmpty ?? true)
         XCTAssertEqual(vm.frames.count, 0)

@@ -61,14 +61,7 @@ final class EntryGuardTests: XCTestCase {
 
     func testGuardedRecursionIsInterruptible() throws {
         // fib(40) takes far longer than the timer: Ctrl-C stops it with an error at a call.
-        interruptRequested.store(false, ordering: .relaxed)
-        let timer = Thread {
-            Thread.sleep(forTimeInterval: 0.2)
-            interruptRequested.store(true, ordering: .relaxed)
-        }
-        timer.start()
-        let error = TestPrograms.failure("def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\nfib(40)")
-        interruptRequested.store(false, ordering: .relaxed)
+        let error = TestPrograms.failure("def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\nfib(40)", ctrlCAfter: 0.2)
         XCTAssertEqual(error?.kind, .interrupt)
         XCTAssertEqual(error?.location?.line, 4)
         XCTAssertFalse(error?.trace.isEmpty ?? true)

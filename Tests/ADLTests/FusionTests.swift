@@ -197,14 +197,7 @@ final class FusionTests: XCTestCase {
     }
 
     func testRangeLoopEndingInAnUpdateIsInterruptible() throws {
-        interruptRequested.store(false, ordering: .relaxed)
-        let timer = Thread {
-            Thread.sleep(forTimeInterval: 0.2)
-            interruptRequested.store(true, ordering: .relaxed)
-        }
-        timer.start()
-        let error = failure("def f():\n    s = 0.0\n    for i in range(2**62):\n        s = s + i * 0.5\n    return s\nf()")
-        interruptRequested.store(false, ordering: .relaxed)
+        let error = TestPrograms.failure("def f():\n    s = 0.0\n    for i in range(2**62):\n        s = s + i * 0.5\n    return s\nf()", ctrlCAfter: 0.2)
         XCTAssertEqual(error?.kind, .interrupt)
         XCTAssertEqual(error?.location?.line, 3)
     }
@@ -376,14 +369,7 @@ final class FusionTests: XCTestCase {
         """), "895500\n")
         // The recursion limit and interrupts through the same path.
         XCTAssertEqual(failure("def r(n):\n    return r(n + 1)\nr(0)")?.kind, .recursion)
-        interruptRequested.store(false, ordering: .relaxed)
-        let timer = Thread {
-            Thread.sleep(forTimeInterval: 0.2)
-            interruptRequested.store(true, ordering: .relaxed)
-        }
-        timer.start()
-        let error = failure("def step(n):\n    return n\ndef spin(n):\n    while True:\n        n = step(n - 1)\nspin(0)")
-        interruptRequested.store(false, ordering: .relaxed)
+        let error = TestPrograms.failure("def step(n):\n    return n\ndef spin(n):\n    while True:\n        n = step(n - 1)\nspin(0)", ctrlCAfter: 0.2)
         XCTAssertEqual(error?.kind, .interrupt)
         // At the backward jump (line 4) or at the call (line 5).
         XCTAssertTrue([4, 5].contains(error?.location?.line ?? 0), "\(String(describing: error))")

@@ -1,6 +1,7 @@
 // Running a small ADL program in-process, the way most unit tests do: one
 // place for it, so every suite captures output and errors the same way.
 
+import Foundation
 @testable import ADL
 
 enum TestPrograms {
@@ -21,6 +22,19 @@ enum TestPrograms {
         } catch {
             return error as? ADLError
         }
+    }
+
+    /// The ADL error `source` raises when Ctrl-C comes `seconds` after it starts (a
+    /// timer raises the flag as the SIGINT handler does; the flag is clear before and after).
+    static func failure(_ source: String, vm: VM = VM(), ctrlCAfter seconds: Double) -> ADLError? {
+        interruptRequested.store(false, ordering: .relaxed)
+        let timer = Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            interruptRequested.store(true, ordering: .relaxed)
+        }
+        timer.start()
+        defer { interruptRequested.store(false, ordering: .relaxed) }
+        return failure(source, vm: vm)
     }
 }
 
