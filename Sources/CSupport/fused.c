@@ -8,45 +8,37 @@
 #define AVX2 __attribute__((target("avx2,fma")))
 #define AVX512 __attribute__((target("avx512f")))
 
-// `out` may be `a` or `b` itself (a uniquely referenced temporary reused as the
-// result, adl_arith_row): each element is read before its own store and never
-// after, so the loops vectorise safely under the pragma that tells the compiler so.
-#if defined(__clang__)
-#define LOOP _Pragma("clang loop vectorize(assume_safety)") for
-#else
-#define LOOP _Pragma("GCC ivdep") for
-#endif
-
 // a == NULL reads the number sa for every element, b == NULL the number sb.
 #define FUSED_KERNEL(suffix, attr)                                                                 \
-    attr static void arith_##suffix(int op, const double *a, double sa, const double *b,           \
-                                    double sb, double *out, long n) {                              \
+    attr static void arith_##suffix(int op, const double *restrict a, double sa,                  \
+                                    const double *restrict b, double sb, double *restrict out,    \
+                                    long n) {                                                      \
         switch (op) {                                                                              \
         case ADL_FUSED_ADD:                                                                        \
-            if (a && b) LOOP (long i = 0; i < n; i++) out[i] = a[i] + b[i];                        \
-            else if (a) LOOP (long i = 0; i < n; i++) out[i] = a[i] + sb;                          \
-            else LOOP (long i = 0; i < n; i++) out[i] = sa + b[i];                                 \
+            if (a && b) for (long i = 0; i < n; i++) out[i] = a[i] + b[i];                         \
+            else if (a) for (long i = 0; i < n; i++) out[i] = a[i] + sb;                           \
+            else for (long i = 0; i < n; i++) out[i] = sa + b[i];                                  \
             break;                                                                                 \
         case ADL_FUSED_SUB:                                                                        \
-            if (a && b) LOOP (long i = 0; i < n; i++) out[i] = a[i] - b[i];                        \
-            else if (a) LOOP (long i = 0; i < n; i++) out[i] = a[i] - sb;                          \
-            else LOOP (long i = 0; i < n; i++) out[i] = sa - b[i];                                 \
+            if (a && b) for (long i = 0; i < n; i++) out[i] = a[i] - b[i];                         \
+            else if (a) for (long i = 0; i < n; i++) out[i] = a[i] - sb;                           \
+            else for (long i = 0; i < n; i++) out[i] = sa - b[i];                                  \
             break;                                                                                 \
         case ADL_FUSED_MUL:                                                                        \
-            if (a && b) LOOP (long i = 0; i < n; i++) out[i] = a[i] * b[i];                        \
-            else if (a) LOOP (long i = 0; i < n; i++) out[i] = a[i] * sb;                          \
-            else LOOP (long i = 0; i < n; i++) out[i] = sa * b[i];                                 \
+            if (a && b) for (long i = 0; i < n; i++) out[i] = a[i] * b[i];                         \
+            else if (a) for (long i = 0; i < n; i++) out[i] = a[i] * sb;                           \
+            else for (long i = 0; i < n; i++) out[i] = sa * b[i];                                  \
             break;                                                                                 \
         case ADL_FUSED_DIV:                                                                        \
-            if (a && b) LOOP (long i = 0; i < n; i++) out[i] = a[i] / b[i];                        \
-            else if (a) LOOP (long i = 0; i < n; i++) out[i] = a[i] / sb;                          \
-            else LOOP (long i = 0; i < n; i++) out[i] = sa / b[i];                                 \
+            if (a && b) for (long i = 0; i < n; i++) out[i] = a[i] / b[i];                         \
+            else if (a) for (long i = 0; i < n; i++) out[i] = a[i] / sb;                           \
+            else for (long i = 0; i < n; i++) out[i] = sa / b[i];                                  \
             break;                                                                                 \
         case ADL_FUSED_SQUARE:                                                                     \
-            LOOP (long i = 0; i < n; i++) out[i] = a[i] * a[i];                                    \
+            for (long i = 0; i < n; i++) out[i] = a[i] * a[i];                                     \
             break;                                                                                 \
         case ADL_FUSED_NEG:                                                                        \
-            LOOP (long i = 0; i < n; i++) out[i] = -a[i];                                          \
+            for (long i = 0; i < n; i++) out[i] = -a[i];                                           \
             break;                                                                                 \
         default:                                                                                   \
             break;                                                                                 \
@@ -65,13 +57,45 @@ void adl_fused_arith(int op, const double *a, double sa, const double *b, double
     }
 }
 
-void adl_arith_row(int op, const double *a, long sa, const double *b, long sb, double *out, long n) {
-    if (n <= 0) return;
-    if (!sa && !sb) {
-        // Both broadcast: one value, computed by the same kernel, for every element.
-        adl_fused_arith(op, a, 0, b, 0, out, 1);
-        for (long i = 1; i < n; i++) out[i] = out[0];
-        return;
+// MARK: - Rows of broadcasting arithmetic
+
+// out[i] = a[i * sa] op b[i * sb] with steps 0 or 1, for the elementwise
+// operators on arrays (NDArray+Elementwise.swift). Unlike the chain kernels,
+// `out` may be `a` or `b` itself (a uniquely referenced temporary reused as
+// the result): each element is read before its own store and never after, so
+// the loops vectorise safely under the pragma that tells the compiler so.
+#if defined(__clang__)
+#define ROW_LOOP _Pragma("clang loop vectorize(assume_safety)") for
+#else
+#define ROW_LOOP _Pragma("GCC ivdep") for
+#endif
+
+#define ROW_CASES(OPER)                                                                            \
+    if (sa && sb) ROW_LOOP(long i = 0; i < n; i++) out[i] = a[i] OPER b[i];                        \
+    else if (sa) { double y = b[0]; ROW_LOOP(long i = 0; i < n; i++) out[i] = a[i] OPER y; }       \
+    else if (sb) { double x = a[0]; ROW_LOOP(long i = 0; i < n; i++) out[i] = x OPER b[i]; }       \
+    else { double v = a[0] OPER b[0]; for (long i = 0; i < n; i++) out[i] = v; }
+
+#define ROW_KERNEL(suffix, attr)                                                                   \
+    attr static void row_##suffix(int op, const double *a, long sa, const double *b, long sb,     \
+                                  double *out, long n) {                                           \
+        switch (op) {                                                                              \
+        case ADL_FUSED_ADD: ROW_CASES(+) break;                                                    \
+        case ADL_FUSED_SUB: ROW_CASES(-) break;                                                    \
+        case ADL_FUSED_MUL: ROW_CASES(*) break;                                                    \
+        case ADL_FUSED_DIV: ROW_CASES(/) break;                                                    \
+        default: break;                                                                            \
+        }                                                                                          \
     }
-    adl_fused_arith(op, sa ? a : 0, sa ? 0 : a[0], sb ? b : 0, sb ? 0 : b[0], out, n);
+
+ROW_KERNEL(sse2, )
+ROW_KERNEL(avx2, AVX2)
+ROW_KERNEL(avx512, AVX512)
+
+void adl_arith_row(int op, const double *a, long sa, const double *b, long sb, double *out, long n) {
+    switch (adl_simd_level()) {
+    case ADL_SIMD_AVX512: row_avx512(op, a, sa, b, sb, out, n); break;
+    case ADL_SIMD_AVX2: row_avx2(op, a, sa, b, sb, out, n); break;
+    default: row_sse2(op, a, sa, b, sb, out, n); break;
+    }
 }

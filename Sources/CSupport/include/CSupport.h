@@ -78,8 +78,7 @@ enum adl_fused_op { ADL_FUSED_ADD, ADL_FUSED_SUB, ADL_FUSED_MUL, ADL_FUSED_DIV, 
 
 /// out[i] = a[i] op b[i] for i < n, one IEEE operation per element; a NULL `a`
 /// (or `b`) stands for the number sa (sb) at every i. SQUARE is a[i] * a[i] and
-/// NEG is -a[i] (b unused). `out` may be exactly `a` or `b`, but must not overlap
-/// them otherwise.
+/// NEG is -a[i] (b unused). `out` must not overlap the inputs.
 void adl_fused_arith(int op, const double *a, double sa, const double *b, double sb, double *out, long n);
 
 /// out[i] = a[i * sa] op b[i * sb] for i < n, where op is ADL_FUSED_ADD, SUB, MUL
